@@ -1,0 +1,36 @@
+/**
+ * Writes the OpenAPI document to a file (default build/openapi.json) without
+ * listening: the app is built on a throwaway in-memory database.
+ *
+ *   npm run build && npm run openapi:export -- build/openapi.json
+ */
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { AppConfig } from '../src/common/config/app-config';
+import { EmbeddedPostgres } from '../src/common/database/embedded-postgres';
+import { buildOpenApiDocument } from '../src/common/openapi/openapi';
+import { createApp } from '../src/server';
+import { version } from '../package.json';
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(['error']);
+  const out = resolve(process.argv[2] ?? 'build/openapi.json');
+  const embedded = await EmbeddedPostgres.start();
+  const config = AppConfig.fromEnv({ LOG_LEVEL: 'error', DATA_DIR: '/nonexistent' });
+  const app = await createApp(config, embedded.url);
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(buildOpenApiDocument(app, version), null, 2)}\n`);
+    console.log(`wrote ${out}`);
+  } finally {
+    await app.close();
+    await embedded.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule, seconds } from '@nestjs/throttler';
+import type Redis from 'ioredis';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { ProblemFilter } from './errors/problem.filter';
+import { createValidationPipe } from './errors/validation';
+import { HealthModule } from './health/health.module';
+import { loggerParams } from './logging/logging';
+import { MetricsModule } from './metrics/metrics.module';
+import { REDIS, RedisModule } from './redis/redis.module';
+import { RedisThrottlerStorage } from './throttle/redis-throttler.storage';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+  }
+}
+
+/**
+ * The shared layer every domain module builds on: configuration, logging,
+ * database, Redis, rate limits, health, metrics, the global error filter and
+ * the validation pipe.
+ */
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        DatabaseModule.forRoot(config, databaseUrl),
+        RedisModule,
+        ThrottlerModule.forRootAsync({
+          inject: [REDIS],
+          useFactory: (redis: Redis | null) => ({
+            throttlers: [{ name: 'default', ttl: seconds(config.env.RATE_LIMIT_TTL_SECONDS), limit: config.env.RATE_LIMIT_MAX }],
+            storage: redis ? new RedisThrottlerStorage(redis, `${config.env.REDIS_KEY_PREFIX}throttle:`) : undefined,
+          }),
+        }),
+        HealthModule,
+        MetricsModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
+      exports: [MetricsModule],
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE } from './problem.dto';
+import { toProblem } from './problem.mapper';
+
+const logger = new Logger('Errors');
+
+/** Writes `error` to `reply` as problem+json; logs unexpected errors with the request id. */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0];
+  const { body, headers, unexpected } = toProblem(error, path, String(request.id));
+  if (unexpected) {
+    logger.error({ err: error, requestId: request.id, method: request.method, path }, 'unexpected error');
+  }
+  if (reply.sent) return;
+  void reply.status(body.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/** The one global exception filter: every HTTP error leaves as RFC 9457 problem+json. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const http = host.switchToHttp();
+    sendProblem(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+}

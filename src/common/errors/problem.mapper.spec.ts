@@ -1,0 +1,54 @@
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { AppException } from './app.exception';
+import { toProblem } from './problem.mapper';
+
+describe('toProblem', () => {
+  it('maps a domain exception with its code, fields and extensions', () => {
+    const error = new AppException(409, 'room-full', { detail: 'The room is full.', extensions: { capacity: 10 } });
+    const { body, unexpected } = toProblem(error, '/api/v1/rooms/x', 'req-1');
+    expect(body).toEqual({
+      type: 'urn:collab:problem:room-full',
+      title: 'Conflict',
+      status: 409,
+      detail: 'The room is full.',
+      instance: '/api/v1/rooms/x',
+      code: 'room-full',
+      requestId: 'req-1',
+      capacity: 10,
+    });
+    expect(unexpected).toBe(false);
+  });
+
+  it('maps validation errors with errors[]', () => {
+    const { body } = toProblem(AppException.invalidField('email', 'email must be an email', 'isEmail'), '/', 'r');
+    expect(body).toMatchObject({ status: 400, code: 'validation-failed', errors: [{ field: 'email', code: 'isEmail' }] });
+  });
+
+  it('maps Nest HTTP exceptions by status', () => {
+    expect(toProblem(new NotFoundException('Cannot GET /x'), '/x', 'r').body).toMatchObject({ status: 404, code: 'not-found', detail: 'Cannot GET /x' });
+    expect(toProblem(new BadRequestException(['a', 'b']), '/x', 'r').body).toMatchObject({ status: 400, detail: 'a; b' });
+  });
+
+  it('recognises a Fastify JSON parse error behind an HTTP exception', () => {
+    const cause = Object.assign(new Error('Body is not valid JSON'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 });
+    expect(toProblem(new HttpException('Body is not valid JSON', 400, { cause }), '/x', 'r').body.code).toBe('malformed-json');
+  });
+
+  it('maps a unique violation to 409 and hides other database errors', () => {
+    const unique = new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key value violates "users_email_key"'), { code: '23505' }));
+    const mapped = toProblem(unique, '/x', 'r');
+    expect(mapped.body).toMatchObject({ status: 409, code: 'conflict' });
+    expect(JSON.stringify(mapped.body)).not.toContain('users_email_key');
+
+    const other = toProblem(new QueryFailedError('SELECT', [], Object.assign(new Error('relation "x" does not exist'), { code: '42P01' })), '/x', 'r');
+    expect(other.body).toMatchObject({ status: 500, detail: 'An unexpected error occurred.' });
+    expect(other.unexpected).toBe(true);
+  });
+
+  it('turns anything else into an opaque 500', () => {
+    const { body, unexpected } = toProblem(new TypeError('cannot read x of undefined'), '/x', 'r');
+    expect(body).toMatchObject({ status: 500, code: 'internal', detail: 'An unexpected error occurred.' });
+    expect(unexpected).toBe(true);
+  });
+});

@@ -1,0 +1,120 @@
+import { HttpException } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
+import { AppException } from './app.exception';
+import { PROBLEM_TYPE_PREFIX, ProblemDetails, ProblemFieldError } from './problem.dto';
+
+export interface MappedProblem {
+  body: ProblemDetails & Record<string, unknown>;
+  headers: Record<string, string>;
+  /** true when the error is unexpected: log it with its stack. */
+  unexpected: boolean;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  408: 'request-timeout',
+  409: 'conflict',
+  410: 'gone',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable',
+  429: 'too-many-requests',
+  500: 'internal',
+  501: 'not-implemented',
+  503: 'service-unavailable',
+};
+
+/** PostgreSQL errors that describe the request rather than a bug. */
+const PG_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+  '23505': { status: 409, code: 'conflict', detail: 'A resource with the same unique value already exists.' },
+  '23503': { status: 409, code: 'reference-conflict', detail: 'The change refers to, or is referred to by, another resource.' },
+  '22P02': { status: 400, code: 'bad-request', detail: 'A value has an invalid format.' },
+  '22001': { status: 400, code: 'bad-request', detail: 'A value is too long.' },
+  '40001': { status: 409, code: 'concurrent-update', detail: 'The resource was changed concurrently; retry the request.' },
+  '40P01': { status: 409, code: 'concurrent-update', detail: 'The resource was changed concurrently; retry the request.' },
+  '57014': { status: 503, code: 'service-unavailable', detail: 'The database did not answer in time.' },
+};
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+/** Turns any thrown value into a problem+json document. The single error mapping of the app. */
+export function toProblem(error: unknown, instance: string, requestId: string): MappedProblem {
+  let status = 500;
+  let code = 'internal';
+  let detail: string | undefined = 'An unexpected error occurred.';
+  let errors: ProblemFieldError[] | undefined;
+  let extensions: Record<string, unknown> | undefined;
+  let headers: Record<string, string> = {};
+  let unexpected = false;
+
+  if (error instanceof AppException) {
+    ({ status, code, detail, errors, extensions } = error);
+    headers = error.headers ?? {};
+  } else if (error instanceof HttpException) {
+    status = error.getStatus();
+    const cause = error.cause as FastifyLikeError | undefined;
+    code = cause?.code?.startsWith('FST_') ? fastifyCode({ ...cause, statusCode: status }) : (CODE_BY_STATUS[status] ?? `http-${status}`);
+    detail = httpExceptionDetail(error);
+    unexpected = status >= 500;
+  } else if (error instanceof QueryFailedError) {
+    const pg = PG_ERRORS[(error.driverError as { code?: string } | undefined)?.code ?? ''];
+    if (pg) ({ status, code, detail } = pg);
+    else unexpected = true;
+  } else if (isClientError(error)) {
+    status = error.statusCode;
+    code = fastifyCode(error);
+    detail = error.message;
+  } else {
+    unexpected = true;
+  }
+  if (status >= 500 && unexpected) detail = 'An unexpected error occurred.';
+
+  const body: MappedProblem['body'] = {
+    ...extensions,
+    type: `${PROBLEM_TYPE_PREFIX}${code}`,
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    ...(detail !== undefined && { detail }),
+    instance,
+    code,
+    requestId,
+    ...(errors && { errors }),
+  };
+  return { body, headers, unexpected };
+}
+
+function httpExceptionDetail(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return error.message;
+}
+
+function isClientError(error: unknown): error is Required<Pick<FastifyLikeError, 'statusCode'>> & FastifyLikeError {
+  const statusCode = (error as FastifyLikeError | null)?.statusCode;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
+}
+
+function fastifyCode(error: FastifyLikeError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'malformed-json';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'empty-body';
+    default:
+      if (error instanceof SyntaxError) return 'malformed-json';
+      return CODE_BY_STATUS[error.statusCode ?? 400] ?? 'bad-request';
+  }
+}

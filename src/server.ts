@@ -1,0 +1,146 @@
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import { DynamicModule, Logger as NestLogger, RequestMethod, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppModule } from './app.module';
+import { AppConfig } from './common/config/app-config';
+import { EmbeddedPostgres } from './common/database/embedded-postgres';
+import { MetricsService } from './common/metrics/metrics.service';
+import { buildOpenApiDocument } from './common/openapi/openapi';
+import { version } from '../package.json';
+
+export const API_PREFIX = 'api/v1';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface RunningServer {
+  readonly app: NestFastifyApplication;
+  readonly config: AppConfig;
+  /** Base URL the server listens on, such as http://127.0.0.1:3000. */
+  readonly url: string;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Takes the caller's x-request-id when it is sane, else makes one; logs and responses carry it. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  req.headers['x-request-id'] = id;
+  return id;
+}
+
+export interface ServerOptions {
+  /** Extra modules mounted beside the domain modules (test fixtures). */
+  extraModules?: Array<Type | DynamicModule>;
+}
+
+/** Builds the application (Nest on Fastify, every cross-cutting hook) without listening. */
+export async function createApp(config: AppConfig, databaseUrl: string, options: ServerOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.env.BODY_LIMIT,
+    trustProxy: config.env.TRUST_PROXY,
+    genReqId: requestId,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+        scriptSrc: [`'self'`, `'unsafe-inline'`],
+      },
+    },
+  });
+  const origins = config.env.CORS_ORIGINS;
+  await app.register(fastifyCors, {
+    origin: origins.includes('*') ? true : origins.length > 0 ? origins : false,
+    credentials: !origins.includes('*'),
+    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+  });
+
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  // While shutting down, in-flight responses close their connection so that close() need not wait for keep-alive timeouts.
+  let shuttingDown = false;
+  fastify.addHook('preClose', async () => {
+    shuttingDown = true;
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) void reply.header('connection', 'close');
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  const document = buildOpenApiDocument(app, version);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'openapi.json',
+    raw: ['json'],
+    customSiteTitle: 'Collaboration backend API',
+  });
+
+  await app.init();
+  return app;
+}
+
+/** Starts everything: the embedded database when DATABASE_URL is unset, the app, the listener. */
+export async function startServer(config: AppConfig, options: ServerOptions = {}): Promise<RunningServer> {
+  const embedded = config.embeddedDatabase ? await EmbeddedPostgres.start({ dataDir: config.dataDir }) : undefined;
+  let app: NestFastifyApplication | undefined;
+  try {
+    app = await createApp(config, embedded?.url ?? config.env.DATABASE_URL!, options);
+    await app.listen({ port: config.env.PORT, host: config.env.HOST });
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw err;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.env.PORT;
+  const host = config.env.HOST.includes(':') ? `[${config.env.HOST}]` : config.env.HOST;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  new NestLogger('Server').log(
+    `listening on ${url} (database: ${embedded ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}, redis: ${config.env.REDIS_URL ? 'on' : 'off'})`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const runningApp = app;
+  return {
+    app: runningApp,
+    config,
+    url,
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          await runningApp.close();
+        } finally {
+          await embedded?.stop();
+        }
+      })()),
+  };
+}
