@@ -39,6 +39,10 @@ export class AppConfig {
   readonly dataDir: string;
 
   constructor(env: Env) {
+    if (env.NODE_ENV === 'production') {
+      const missing = (['JWT_SECRET', 'ENCRYPTION_KEY'] as const).filter((name) => !env[name]);
+      if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name} must be set when NODE_ENV=production`));
+    }
     this.env = Object.freeze({ ...env });
     this.dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(process.cwd(), env.DATA_DIR);
   }
@@ -54,6 +58,17 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.env.NODE_ENV === 'production';
+  }
+
+  /** The access-token signing key (set, or generated under DATA_DIR by `withGeneratedSecrets`). */
+  get jwtSecret(): string {
+    if (!this.env.JWT_SECRET) throw new Error('JWT_SECRET is not resolved: start through startServer()');
+    return this.env.JWT_SECRET;
+  }
+
+  get encryptionKey(): Buffer {
+    if (!this.env.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY is not resolved: start through startServer()');
+    return Buffer.from(this.env.ENCRYPTION_KEY, 'base64');
   }
 
   get embeddedDatabase(): boolean {

@@ -1,0 +1,14 @@
+export const PLATFORM_ROLES = ['guest', 'user', 'admin'] as const;
+/** Platform role on the user: `admin` manages tenants; tenant-level roles live in Casbin. */
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+
+/** Who is calling: set by the authentication guard, read by services through `@CurrentPrincipal()`. */
+export interface Principal {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly role: PlatformRole;
+  readonly via: 'access-token' | 'api-key';
+  /** The refresh-token family (signed-in device) an access token belongs to. */
+  readonly sessionId?: string;
+  readonly apiKeyId?: string;
+}
