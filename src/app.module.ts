@@ -1,6 +1,11 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig } from './common/config/app-config';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { CoreModule } from './common/core.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { UsersModule } from './users/users.module';
 
 /** The whole application: the shared core plus every domain module. */
 @Module({})
@@ -9,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig, databaseUrl: string, extra: Array<Type | DynamicModule> = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, databaseUrl), ...extra],
+      imports: [CoreModule.forRoot(config, databaseUrl), AuditModule, AccessModule, TenantsModule, UsersModule, AuthModule, ...extra],
     };
   }
 }

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { AppConfig } from './common/config/app-config';
+import { withGeneratedSecrets } from './common/config/generated-secrets';
 import { EmbeddedPostgres } from './common/database/embedded-postgres';
 import { MetricsService } from './common/metrics/metrics.service';
 import { buildOpenApiDocument } from './common/openapi/openapi';
@@ -109,7 +110,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
 }
 
 /** Starts everything: the embedded database when DATABASE_URL is unset, the app, the listener. */
-export async function startServer(config: AppConfig, options: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(givenConfig: AppConfig, options: ServerOptions = {}): Promise<RunningServer> {
+  const config = withGeneratedSecrets(givenConfig);
   const embedded = config.embeddedDatabase ? await EmbeddedPostgres.start({ dataDir: config.dataDir }) : undefined;
   let app: NestFastifyApplication | undefined;
   try {

@@ -4,6 +4,7 @@ import { ThrottlerGuard, ThrottlerModule, seconds } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
+import { SecretBox } from './crypto/crypto';
 import { RequestContextMiddleware } from './context/request-context.middleware';
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
@@ -12,13 +13,21 @@ import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { REDIS, RedisModule } from './redis/redis.module';
+import { isAuthRateLimited } from './throttle/auth-rate-limit.decorator';
 import { RedisThrottlerStorage } from './throttle/redis-throttler.storage';
 
 @Global()
 @Module({})
 class ConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: SecretBox, useFactory: () => new SecretBox(config.encryptionKey) },
+      ],
+      exports: [AppConfig, SecretBox],
+    };
   }
 }
 
@@ -44,7 +53,11 @@ export class CoreModule implements NestModule {
         ThrottlerModule.forRootAsync({
           inject: [REDIS],
           useFactory: (redis: Redis | null) => ({
-            throttlers: [{ name: 'default', ttl: seconds(config.env.RATE_LIMIT_TTL_SECONDS), limit: config.env.RATE_LIMIT_MAX }],
+            throttlers: [
+              { name: 'default', ttl: seconds(config.env.RATE_LIMIT_TTL_SECONDS), limit: config.env.RATE_LIMIT_MAX },
+              // Login, registration and password resets: a much lower per-IP budget.
+              { name: 'auth', ttl: seconds(60), limit: config.env.LOGIN_RATE_LIMIT_MAX, skipIf: (ctx) => !isAuthRateLimited(ctx) },
+            ],
             storage: redis ? new RedisThrottlerStorage(redis, `${config.env.REDIS_KEY_PREFIX}throttle:`) : undefined,
           }),
         }),

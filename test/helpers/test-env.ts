@@ -18,6 +18,10 @@ export function testConfig(overrides: Partial<Env> = {}): AppConfig {
     LOG_PRETTY: 'false',
     DATABASE_MIGRATIONS_RUN: 'false',
     RATE_LIMIT_MAX: '1000000',
+    LOGIN_RATE_LIMIT_MAX: '100000',
+    JWT_SECRET: process.env.JWT_SECRET ?? 'test-secret-that-is-long-enough-for-hs256-signing',
+    ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? Buffer.alloc(32, 7).toString('base64'),
+    ADMIN_PASSWORD: 'Admin-password-for-tests-1',
     // Each test app its own Redis key space: counters and channels never leak between tests.
     REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}:`,
   });

@@ -81,3 +81,31 @@ export function PageOf<T>(item: Type<T>): Type<Page<T>> {
   Object.defineProperty(PageDto, 'name', { value: `${item.name.replace(/Dto$/, '')}Page` });
   return PageDto;
 }
+
+export type CreatedAtCursor = { t: string; id: string };
+const isCreatedAtCursor = (v: Record<string, unknown>): v is CreatedAtCursor =>
+  typeof v.t === 'string' && !Number.isNaN(Date.parse(v.t)) && typeof v.id === 'string' && /^[0-9a-f-]{36}$/i.test(v.id);
+
+interface KeysetQuery {
+  andWhere(where: string, params?: Record<string, unknown>): unknown;
+  orderBy(sort: string, order?: 'ASC' | 'DESC'): KeysetQuery;
+  addOrderBy(sort: string, order?: 'ASC' | 'DESC'): KeysetQuery;
+  limit(limit?: number): KeysetQuery;
+}
+
+/**
+ * Oldest-first keyset pagination on (created_at, id) for a query builder whose
+ * main alias is `alias`. Timestamps are compared at millisecond precision, the
+ * precision the cursor carries. Fetches `limit + 1` rows (see `toPage`).
+ */
+export function pageByCreatedAt<Q extends KeysetQuery>(qb: Q, alias: string, query: PageQueryDto, idColumn = 'id'): Q {
+  const created = `date_trunc('milliseconds', ${alias}.created_at)`;
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor, isCreatedAtCursor);
+    qb.andWhere(`(${created}, ${alias}.${idColumn}) > (:cursorT, :cursorId)`, { cursorT: c.t, cursorId: c.id });
+  }
+  qb.orderBy(created, 'ASC').addOrderBy(`${alias}.${idColumn}`, 'ASC').limit(query.limit + 1);
+  return qb;
+}
+
+export const createdAtCursor = (row: { createdAt: Date; id: string }): CreatedAtCursor => ({ t: row.createdAt.toISOString(), id: row.id });

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../common/config/app-config';
+import type { Tx } from '../common/database/transaction';
+import { REDIS } from '../common/redis/redis.module';
+import { TenantEnforcers } from './tenant-enforcers';
+
+interface PolicyChange {
+  tenantId: string;
+  origin: string;
+}
+
+const isPolicyChange = (v: unknown): v is PolicyChange =>
+  typeof v === 'object' && v !== null && typeof (v as PolicyChange).tenantId === 'string' && typeof (v as PolicyChange).origin === 'string';
+
+/**
+ * Keeps every node's enforcers current. After a commit that changed a tenant's
+ * rules, this node rebuilds that tenant and, with Redis, publishes
+ * `{tenantId, origin}` on `<REDIS_KEY_PREFIX>casbin`; every other node rebuilds
+ * the same tenant when the message arrives (milliseconds later).
+ */
+@Injectable()
+export class AccessSyncService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(AccessSyncService.name);
+  /** This node, so that it skips its own messages. */
+  readonly origin = randomUUID();
+  readonly channel: string;
+  private subscriber: Redis | null = null;
+
+  constructor(
+    private readonly enforcers: TenantEnforcers,
+    @Inject(REDIS) private readonly redis: Redis | null,
+    config: AppConfig,
+  ) {
+    this.channel = `${config.env.REDIS_KEY_PREFIX}casbin`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.redis) return;
+    const subscriber = this.redis.duplicate({ connectionName: 'collab-backend-casbin' });
+    this.subscriber = subscriber;
+    subscriber.on('error', (err: Error) => this.logger.warn({ msg: 'policy subscriber error', error: err.message }));
+    let connectedBefore = false;
+    subscriber.on('ready', () => {
+      // After a reconnect, changes published while we were away are lost: start from the database again.
+      if (connectedBefore) this.enforcers.clear();
+      connectedBefore = true;
+    });
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.channel) this.receive(message);
+    });
+    await subscriber.subscribe(this.channel);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    if (subscriber && subscriber.status !== 'end') await subscriber.quit().catch(() => subscriber.disconnect());
+  }
+
+  /** Once `tx` commits: rebuild the tenant here and tell the other nodes. Nothing happens on rollback. */
+  afterCommit(tx: Tx, tenantId: string): void {
+    tx.afterCommit(() => this.changed(tenantId));
+  }
+
+  /** The tenant's rules changed (committed): rebuild here, then tell the other nodes. */
+  async changed(tenantId: string): Promise<void> {
+    this.enforcers.refresh(tenantId);
+    if (!this.redis) return;
+    const change: PolicyChange = { tenantId, origin: this.origin };
+    try {
+      await this.redis.publish(this.channel, JSON.stringify(change));
+    } catch (err) {
+      this.logger.error({ msg: 'could not publish a policy change; other nodes keep their old rules for this tenant', tenantId, err });
+    }
+  }
+
+  private receive(message: string): void {
+    let change: unknown;
+    try {
+      change = JSON.parse(message);
+    } catch {
+      change = undefined;
+    }
+    if (!isPolicyChange(change)) {
+      this.logger.warn({ msg: 'ignored a malformed policy change message' });
+      return;
+    }
+    if (change.origin === this.origin) return;
+    this.enforcers.refresh(change.tenantId);
+  }
+}

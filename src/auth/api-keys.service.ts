@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../common/auth/principal';
+import { randomToken, sha256 } from '../common/crypto/crypto';
+import { transaction } from '../common/database/transaction';
+import { AppException } from '../common/errors/app.exception';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/auth.dto';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { TokensRepository } from './tokens.repository';
+
+export const API_KEY_PREFIX = 'ck_';
+const MAX_KEYS_PER_USER = 50;
+
+/** API keys: created by a user for itself, shown once, stored as SHA-256, revocable at once. */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tokens: TokensRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(principal: Principal): Promise<ApiKeyDto[]> {
+    return (await this.tokens.findApiKeys(principal.userId)).map(toApiKeyDto);
+  }
+
+  async create(principal: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
+    if (expiresAt && expiresAt <= new Date()) throw AppException.invalidField('expiresAt', 'expiresAt must be in the future', 'future');
+    if ((await this.tokens.findApiKeys(principal.userId)).length >= MAX_KEYS_PER_USER) {
+      throw AppException.conflict(`A user may hold at most ${MAX_KEYS_PER_USER} API keys; revoke one first.`, 'too-many-keys');
+    }
+    const key = `${API_KEY_PREFIX}${randomToken(30)}`;
+    return transaction(this.dataSource, async (tx) => {
+      const saved = await this.tokens.insertApiKey(tx.manager, {
+        userId: principal.userId,
+        tenantId: principal.tenantId,
+        name: dto.name,
+        prefix: key.slice(0, API_KEY_PREFIX.length + 8),
+        keyHash: sha256(key),
+        expiresAt,
+      });
+      const out = toApiKeyDto(saved);
+      await this.audit.record(tx.manager, { action: 'api-key.create', resourceType: 'api-key', resourceId: saved.id, newValue: out });
+      return { ...out, key };
+    });
+  }
+
+  async revoke(principal: Principal, id: string): Promise<void> {
+    await transaction(this.dataSource, async (tx) => {
+      const key = await this.tokens.lockApiKey(tx.manager, principal.userId, id);
+      if (!key) throw AppException.notFound('API key');
+      await this.tokens.revokeApiKey(tx.manager, id);
+      await this.audit.record(tx.manager, { action: 'api-key.revoke', resourceType: 'api-key', resourceId: id, oldValue: toApiKeyDto(key) });
+    });
+  }
+
+  /** The live key for a presented secret, or null (unknown, revoked or expired). */
+  async findUsable(presented: string): Promise<ApiKeyEntity | null> {
+    if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return null;
+    const key = await this.tokens.findApiKeyByHash(sha256(presented));
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) return null;
+    return key;
+  }
+
+  touch(id: string): Promise<void> {
+    return this.tokens.touchApiKey(id);
+  }
+}
+
+function toApiKeyDto(k: ApiKeyEntity): ApiKeyDto {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    createdAt: k.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../access/access.module';
+import { AppConfig } from '../common/config/app-config';
+import { TenantsModule } from '../tenants/tenants.module';
+import { UsersModule } from '../users/users.module';
+import { ApiKeysService } from './api-keys.service';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { AuthenticatorService } from './authenticator.service';
+import { BootstrapService } from './bootstrap.service';
+import { EmailVerificationService } from './email-verification.service';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { OneTimeTokenEntity } from './entities/one-time-token.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { UserIdentityEntity } from './entities/user-identity.entity';
+import { MeCredentialsController } from './me-credentials.controller';
+import { TokenService } from './token.service';
+import { TokensRepository } from './tokens.repository';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity, OneTimeTokenEntity, UserIdentityEntity]),
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+    }),
+    UsersModule,
+    TenantsModule,
+    AccessModule,
+  ],
+  controllers: [AuthController, MeCredentialsController],
+  providers: [
+    AuthService,
+    TokenService,
+    TokensRepository,
+    ApiKeysService,
+    AuthenticatorService,
+    EmailVerificationService,
+    BootstrapService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthenticatorService, AuthService],
+})
+export class AuthModule {}

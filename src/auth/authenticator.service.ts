@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal';
+import { AppException } from '../common/errors/app.exception';
+import { TenantsService } from '../tenants/tenants.service';
+import { UsersService } from '../users/users.service';
+import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
+import { TokenService } from './token.service';
+import { TokensRepository } from './tokens.repository';
+
+const refused = (detail: string, code = 'invalid-token') => AppException.unauthorized(detail, code);
+
+/**
+ * Turns a presented credential (an access token or an API key) into a Principal,
+ * checking the user's current state on every call: a blocked, disabled or deleted
+ * user, a raised token version, a revoked session or key, or a disabled tenant is
+ * refused on the very next request. HTTP and Socket.IO handshakes both use it.
+ */
+@Injectable()
+export class AuthenticatorService {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly tokensRepo: TokensRepository,
+    private readonly apiKeys: ApiKeysService,
+    private readonly users: UsersService,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  async authenticate(credential: string): Promise<Principal> {
+    return credential.startsWith(API_KEY_PREFIX) ? this.fromApiKey(credential) : this.fromAccessToken(credential);
+  }
+
+  private async fromAccessToken(token: string): Promise<Principal> {
+    const claims = this.tokens.verifyAccess(token);
+    if (!claims) throw refused('The access token is malformed, expired or not signed by this server.');
+    const [user, familyRevoked] = await Promise.all([this.users.findById(claims.sub), this.tokensRepo.isFamilyRevoked(claims.sid)]);
+    if (!user || user.tenantId !== claims.tid) throw refused('The access token belongs to no user.');
+    if (user.tokenVersion !== claims.ver || familyRevoked) throw refused('The access token was revoked.', 'token-revoked');
+    await this.assertActive(user.id, user.tenantId, this.users.refusal(user));
+    return { userId: user.id, tenantId: user.tenantId, role: user.role, via: 'access-token', sessionId: claims.sid };
+  }
+
+  private async fromApiKey(presented: string): Promise<Principal> {
+    const key = await this.apiKeys.findUsable(presented);
+    if (!key) throw refused('The API key is unknown, revoked or expired.', 'invalid-api-key');
+    const user = await this.users.findById(key.userId);
+    if (!user) throw refused('The API key belongs to no user.', 'invalid-api-key');
+    await this.assertActive(user.id, user.tenantId, this.users.refusal(user));
+    void this.apiKeys.touch(key.id).catch(() => undefined);
+    return { userId: user.id, tenantId: user.tenantId, role: user.role, via: 'api-key', apiKeyId: key.id };
+  }
+
+  private async assertActive(userId: string, tenantId: string, refusal: ReturnType<UsersService['refusal']>): Promise<void> {
+    if (refusal === 'blocked') throw refused('The account is blocked.', 'account-blocked');
+    if (refusal === 'disabled') throw refused('The account is disabled.', 'account-disabled');
+    if (!(await this.tenants.findActive(tenantId))) throw refused('The tenant is disabled.', 'tenant-disabled');
+    void this.users.touchLastSeen(userId).catch(() => undefined);
+  }
+}

@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsDateString, IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { USERNAME_PATTERN } from '../../users/dto/user.dto';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class RegisterDto {
+  @ApiProperty({ format: 'email' }) @Transform(trim) @IsEmail() @MaxLength(254) email!: string;
+  @ApiProperty({ example: 'ada' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
+  @ApiProperty({ minLength: 10, maxLength: 128, description: 'At least 10 characters; common passwords are refused.' }) @IsString() @MaxLength(128) password!: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ description: 'E-mail or username.' }) @Transform(trim) @IsString() @Length(1, 254) login!: string;
+  @ApiProperty() @IsString() @Length(1, 128) password!: string;
+}
+
+export class RefreshDto {
+  @ApiProperty() @IsString() @Length(10, 200) refreshToken!: string;
+}
+
+export class TokenPairDto {
+  @ApiProperty({ description: 'JWT (HS256), sent as `Authorization: Bearer <token>`.' }) accessToken!: string;
+  @ApiProperty({ description: 'Opaque; single use: each refresh returns a new one.' }) refreshToken!: string;
+  @ApiProperty({ description: 'Seconds until the access token expires.', example: 900 }) expiresIn!: number;
+  @ApiProperty({ enum: ['Bearer'], enumName: 'TokenType' }) tokenType!: 'Bearer';
+}
+
+export class SessionDto {
+  @ApiProperty({ format: 'uuid', description: 'The session (refresh-token family) id.' }) id!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'User agent of the device that signed in.' }) deviceInfo!: string | null;
+  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'Last sign-in or refresh.' }) lastUsedAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ description: 'The session the request was made with.' }) current!: boolean;
+}
+
+export class SessionListDto {
+  @ApiProperty({ type: [SessionDto] }) items!: SessionDto[];
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'ci-deploy' }) @Transform(trim) @IsString() @Length(1, 100) name!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the key stops working; unset: never.' }) @IsOptional() @IsDateString() expiresAt?: string;
+}
+
+export class ApiKeyDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'The visible start of the key.', example: 'ck_3fJ9aQ2x' }) prefix!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
+  @ApiProperty({ description: 'The key. Shown once: store it now.' }) key!: string;
+}
+
+export class ApiKeyListDto {
+  @ApiProperty({ type: [ApiKeyDto] }) items!: ApiKeyDto[];
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../access/access.module';
+import { TenantEntity } from './entities/tenant.entity';
+import { TenantsController } from './tenants.controller';
+import { TenantsRepository } from './tenants.repository';
+import { TenantsService } from './tenants.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([TenantEntity]), AccessModule],
+  controllers: [TenantsController],
+  providers: [TenantsService, TenantsRepository],
+  exports: [TenantsService],
+})
+export class TenantsModule {}

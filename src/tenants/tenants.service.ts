@@ -1,0 +1,120 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
+import { SecretBox } from '../common/crypto/crypto';
+import { Tx, transaction } from '../common/database/transaction';
+import { AppException } from '../common/errors/app.exception';
+import { Page, createdAtCursor, toPage } from '../common/pagination/pagination';
+import { CreateTenantDto, TenantDto, TenantOidcInputDto, TenantQueryDto, UpdateTenantDto, toTenantDto } from './dto/tenant.dto';
+import { TenantEntity } from './entities/tenant.entity';
+import { TenantsRepository } from './tenants.repository';
+
+/** What the OIDC login needs of a tenant's identity provider. */
+export interface TenantOidcConfig {
+  tenantId: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string | null;
+}
+
+@Injectable()
+export class TenantsService {
+  private readonly logger = new Logger(TenantsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tenants: TenantsRepository,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  /** The tenant of single-organisation installs; created on first start. */
+  async ensureDefaultTenant(tx: Tx): Promise<TenantEntity> {
+    const existing = await tx.manager.findOneBy(TenantEntity, { isDefault: true });
+    if (existing) return existing;
+    const tenant = await this.tenants.insert(tx.manager, { name: 'Default', slug: 'default', isDefault: true });
+    await this.access.seedTenant(tx, tenant.id);
+    await this.audit.record(tx.manager, { action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id, tenantId: tenant.id, actorId: null, newValue: toTenantDto(tenant) });
+    this.logger.log(`created the default tenant ${tenant.id}`);
+    return tenant;
+  }
+
+  async getDefault(): Promise<TenantEntity> {
+    const tenant = await this.tenants.findDefault();
+    if (!tenant) throw new Error('the default tenant is missing: the bootstrap did not run');
+    return tenant;
+  }
+
+  /** A tenant that exists and is not disabled, or null. */
+  async findActive(id: string, tx?: Tx): Promise<TenantEntity | null> {
+    const tenant = tx ? await tx.manager.findOneBy(TenantEntity, { id }) : await this.tenants.findById(id);
+    return tenant && !tenant.disabledAt ? tenant : null;
+  }
+
+  async get(id: string): Promise<TenantDto> {
+    const tenant = await this.tenants.findById(id);
+    if (!tenant) throw AppException.notFound('Tenant');
+    return toTenantDto(tenant);
+  }
+
+  async list(query: TenantQueryDto): Promise<Page<TenantDto>> {
+    return toPage(await this.tenants.findPage(query), query.limit, toTenantDto, createdAtCursor);
+  }
+
+  async create(dto: CreateTenantDto): Promise<TenantDto> {
+    return transaction(this.dataSource, async (tx) => {
+      if (await tx.manager.findOneBy(TenantEntity, { slug: dto.slug })) {
+        throw new AppException(409, 'slug-taken', { detail: `A tenant with slug "${dto.slug}" exists.`, errors: [{ field: 'slug', message: 'slug is taken', code: 'unique' }] });
+      }
+      const tenant = await this.tenants.insert(tx.manager, { name: dto.name, slug: dto.slug });
+      await this.access.seedTenant(tx, tenant.id);
+      const out = toTenantDto(tenant);
+      await this.audit.record(tx.manager, { action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id, tenantId: tenant.id, newValue: out });
+      return out;
+    });
+  }
+
+  async update(id: string, dto: UpdateTenantDto): Promise<TenantDto> {
+    return transaction(this.dataSource, async (tx) => {
+      const tenant = await this.tenants.lockById(tx.manager, id);
+      if (!tenant) throw AppException.notFound('Tenant');
+      const before = toTenantDto(tenant);
+      if (dto.disabled === true && tenant.isDefault) throw AppException.conflict('The default tenant cannot be disabled.', 'default-tenant');
+      if (dto.name !== undefined) tenant.name = dto.name;
+      if (dto.disabled !== undefined) tenant.disabledAt = dto.disabled ? (tenant.disabledAt ?? new Date()) : null;
+      const saved = toTenantDto(await this.tenants.save(tx.manager, tenant));
+      const action = dto.disabled === true && !before.disabledAt ? 'tenant.disable' : dto.disabled === false && before.disabledAt ? 'tenant.enable' : 'tenant.update';
+      await this.audit.record(tx.manager, { action, resourceType: 'tenant', resourceId: id, tenantId: id, oldValue: before, newValue: saved });
+      return saved;
+    });
+  }
+
+  async setOidc(id: string, dto: TenantOidcInputDto | null): Promise<TenantDto> {
+    return transaction(this.dataSource, async (tx) => {
+      const tenant = await this.tenants.lockById(tx.manager, id);
+      if (!tenant) throw AppException.notFound('Tenant');
+      const before = toTenantDto(tenant);
+      tenant.oidcIssuer = dto?.issuer.replace(/\/+$/, '') ?? null;
+      tenant.oidcClientId = dto?.clientId ?? null;
+      if (!dto) tenant.oidcClientSecretEnc = null;
+      else if (dto.clientSecret !== undefined) tenant.oidcClientSecretEnc = this.secrets.encrypt(dto.clientSecret);
+      const saved = toTenantDto(await this.tenants.save(tx.manager, tenant));
+      await this.audit.record(tx.manager, { action: 'tenant.oidc.update', resourceType: 'tenant', resourceId: id, tenantId: id, oldValue: before, newValue: saved });
+      return saved;
+    });
+  }
+
+  /** The OIDC settings of an active tenant (by id or slug), client secret decrypted; null when it has none. */
+  async getOidcConfig(idOrSlug: string): Promise<TenantOidcConfig | null> {
+    const tenant = /^[0-9a-f-]{36}$/i.test(idOrSlug) ? await this.tenants.findById(idOrSlug) : await this.tenants.findBySlug(idOrSlug);
+    if (!tenant || tenant.disabledAt || !tenant.oidcIssuer || !tenant.oidcClientId) return null;
+    return {
+      tenantId: tenant.id,
+      issuer: tenant.oidcIssuer,
+      clientId: tenant.oidcClientId,
+      clientSecret: tenant.oidcClientSecretEnc ? this.secrets.decrypt(tenant.oidcClientSecretEnc) : null,
+    };
+  }
+}
