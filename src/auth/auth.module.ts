@@ -6,6 +6,7 @@ import { AccessModule } from '../access/access.module';
 import { AppConfig } from '../common/config/app-config';
 import { TenantsModule } from '../tenants/tenants.module';
 import { UsersModule } from '../users/users.module';
+import { AccountController } from './account.controller';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -18,6 +19,16 @@ import { OneTimeTokenEntity } from './entities/one-time-token.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { UserIdentityEntity } from './entities/user-identity.entity';
 import { MeCredentialsController } from './me-credentials.controller';
+import { MePasswordController } from './me-password.controller';
+import { OidcClients } from './oidc/oidc-clients';
+import { OidcIdentityService } from './oidc/oidc-identity.service';
+import { OidcStateCodec } from './oidc/oidc-state';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcService } from './oidc/oidc.service';
+import { UserIdentitiesRepository } from './oidc/user-identities.repository';
+import { OneTimeTokensRepository } from './one-time-tokens.repository';
+import { OneTimeTokensService } from './one-time-tokens.service';
+import { PasswordResetService } from './password-reset.service';
 import { TokenService } from './token.service';
 import { TokensRepository } from './tokens.repository';
 
@@ -32,7 +43,7 @@ import { TokensRepository } from './tokens.repository';
     TenantsModule,
     AccessModule,
   ],
-  controllers: [AuthController, MeCredentialsController],
+  controllers: [AuthController, MeCredentialsController, AccountController, MePasswordController, OidcController],
   providers: [
     AuthService,
     TokenService,
@@ -41,6 +52,14 @@ import { TokensRepository } from './tokens.repository';
     AuthenticatorService,
     EmailVerificationService,
     BootstrapService,
+    OneTimeTokensRepository,
+    OneTimeTokensService,
+    PasswordResetService,
+    UserIdentitiesRepository,
+    OidcStateCodec,
+    OidcClients,
+    OidcIdentityService,
+    OidcService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AuthenticatorService, AuthService],

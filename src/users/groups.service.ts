@@ -8,15 +8,14 @@ import { AppException } from '../common/errors/app.exception';
 import { Page, PageQueryDto, createdAtCursor, toPage } from '../common/pagination/pagination';
 import { CreateGroupDto, GroupDto, GroupMemberDto, UpdateGroupDto } from './dto/group.dto';
 import { GroupEntity } from './entities/group.entity';
+import { UserEntity } from './entities/user.entity';
 import { GroupsRepository } from './groups.repository';
-import { UsersRepository } from './users.repository';
 
 @Injectable()
 export class GroupsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly groups: GroupsRepository,
-    private readonly users: UsersRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
@@ -80,7 +79,7 @@ export class GroupsService {
   async addMember(principal: Principal, groupId: string, userId: string): Promise<GroupMemberDto> {
     return transaction(this.dataSource, async (tx) => {
       await this.lock(tx, principal.tenantId, groupId);
-      const user = await this.users.findInTenant(principal.tenantId, userId);
+      const user = await tx.manager.findOneBy(UserEntity, { tenantId: principal.tenantId, id: userId });
       if (!user) throw AppException.notFound('User');
       if (!(await this.groups.addMember(tx.manager, groupId, userId))) throw AppException.conflict('The user is already a member.', 'already-member');
       await this.access.addGroupMember(tx, principal.tenantId, groupId, userId);

@@ -94,8 +94,8 @@ export class UsersRepository {
     await manager.delete(UserEntity, { id });
   }
 
-  findSettings(userId: string): Promise<UserSettingsEntity | null> {
-    return this.users.manager.findOneBy(UserSettingsEntity, { userId });
+  findSettings(userId: string, manager: EntityManager = this.users.manager): Promise<UserSettingsEntity | null> {
+    return manager.findOneBy(UserSettingsEntity, { userId });
   }
 
   saveSettings(manager: EntityManager, settings: UserSettingsEntity): Promise<UserSettingsEntity> {

@@ -202,7 +202,7 @@ export class UsersService {
       throw AppException.invalidField('preferences', `preferences must be at most ${PREFERENCES_MAX_BYTES} bytes of JSON`, 'maxSize');
     }
     return transaction(this.dataSource, async (tx) => {
-      const settings = await this.users.findSettings(principal.userId);
+      const settings = await this.users.findSettings(principal.userId, tx.manager);
       if (!settings) throw AppException.notFound('Settings');
       const before = { defaultModelId: settings.defaultModelId, preferences: settings.preferences };
       settings.defaultModelId = dto.defaultModelId ?? null;
@@ -282,9 +282,9 @@ export class UsersService {
 
   async setTenantRole(principal: Principal, id: string, role: string): Promise<UserDto> {
     if (id === principal.userId) throw AppException.conflict('You cannot change your own tenant role.', 'self-change');
+    const before = await this.access.getUserRoles(principal.tenantId, id);
     await transaction(this.dataSource, async (tx) => {
       const user = await this.lockInTenant(tx, principal.tenantId, id);
-      const before = await this.access.getUserRoles(principal.tenantId, id);
       await this.access.setUserRole(tx, principal.tenantId, user.id, role);
       await this.audit.record(tx.manager, { action: 'user.role.change', resourceType: 'user', resourceId: id, oldValue: { tenantRoles: before }, newValue: { tenantRole: role } });
     });

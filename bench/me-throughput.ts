@@ -1,0 +1,369 @@
+/**
+ * Authenticated `GET /api/v1/me` throughput: the built application on the
+ * embedded default (PGlite) and on PostgreSQL, beside a bare Fastify + `pg`
+ * server (bench/bare-server.ts) that verifies the same JWT and runs the same SQL
+ * against the same PostgreSQL database, all in one run, measured with autocannon.
+ *
+ * Run (from the repository root):   npm run bench:me
+ * which is: npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/me-throughput.js
+ *
+ * Every server is a child process; autocannon runs in this process. Servers run
+ * one at a time. Each measurement is preceded by a warm-up with the same load.
+ *
+ * Options (environment):
+ *   BENCH_PG_URL        PostgreSQL admin URL; a fresh database bench_<random> is created
+ *                       there and dropped at the end (postgres://postgres@127.0.0.1:5432/test)
+ *   BENCH_DURATION      seconds per measurement (10)
+ *   BENCH_WARMUP        seconds of warm-up before each measurement (2)
+ *   BENCH_CONNECTIONS   concurrent connections (16)
+ *   BENCH_PIPELINING    requests in flight per connection (1)
+ *   BENCH_TARGETS       comma-separated subset of embedded,postgres,bare (all)
+ *   BENCH_JSON          a file to write the raw figures to, as JSON
+ *
+ * Exits 1 when any measured run saw an error, a timeout or a non-2xx response,
+ * after printing what the server answered and the tail of its log.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Client } from 'pg';
+
+/** Compiled to dist/bench/ (bench/tsconfig.json): the repository root is two levels up. */
+const ROOT = resolve(__dirname, '..', '..');
+const APP_MAIN = join(ROOT, 'dist', 'src', 'main.js');
+const BARE_MAIN = join(__dirname, 'bare-server.js');
+
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 1);
+const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'embedded,postgres,bare').split(',').map((s) => s.trim()));
+const JSON_OUT = process.env.BENCH_JSON;
+
+const JWT_SECRET = randomBytes(48).toString('base64url');
+const ENCRYPTION_KEY = randomBytes(32).toString('base64');
+const ADMIN_PASSWORD = 'Bench-admin-password-1';
+/** The schema allows at most 10,000,000 requests per IP per window; that keeps the limit out of the way. */
+const RATE_LIMIT_MAX = '10000000';
+const POOL_SIZE = '10';
+
+interface Measurement {
+  name: string;
+  requestsPerSecond: number;
+  requestsStddev: number;
+  latencyP50: number;
+  latencyP99: number;
+  latencyMean: number;
+  completed: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  /** Transactions the database committed or rolled back per request (PostgreSQL only). */
+  sqlPerRequest?: number;
+}
+
+interface Server {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  log: () => string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A child process whose output is kept (the last 64 KB) for the report of a failure. */
+async function startChild(name: string, script: string, env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-65_536);
+  };
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    // A clean environment: nothing of the caller's (DATABASE_URL, REDIS_URL, ...) leaks into the servers.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const server: Server = { name, url: `http://127.0.0.1:${port}`, child, log: () => output };
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited during start-up:\n${output}`);
+    try {
+      const res = await fetch(`${server.url}/health/ready`);
+      if (res.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  await stopChild(server);
+  throw new Error(`${name} was not ready within 120 s:\n${output}`);
+}
+
+async function stopChild(server: Server): Promise<void> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function login(server: Server): Promise<string> {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const body = (await res.json()) as { accessToken?: string };
+  if (res.status !== 200 || !body.accessToken) throw new Error(`login on ${server.name} failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.accessToken;
+}
+
+async function getMe(server: Server, token: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, body: await res.json() };
+}
+
+async function load(url: string, token: string, duration: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${url}/api/v1/me`,
+    headers: { authorization: `Bearer ${token}` },
+    connections: CONNECTIONS,
+    pipelining: PIPELINING,
+    duration,
+    timeout: 10,
+  });
+}
+
+/** Committed plus rolled-back transactions of a database so far (each autocommit statement is one). */
+async function transactions(admin: Client | undefined, database: string | undefined): Promise<number | undefined> {
+  if (!admin || !database) return undefined;
+  const { rows } = await admin.query<{ n: string }>(
+    'SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = $1',
+    [database],
+  );
+  return rows[0] ? Number(rows[0].n) : undefined;
+}
+
+/**
+ * Warm-up, then the measured run, then the server is stopped (its database
+ * sessions end, which flushes their statistics) and the transactions per request
+ * over warm-up and measurement are worked out.
+ */
+async function measure(server: Server, token: string, stats?: { admin: Client; database: string }): Promise<Measurement> {
+  const before = await transactions(stats?.admin, stats?.database);
+  process.stdout.write(`  ${server.name}: warm-up ${WARMUP} s, then ${DURATION} s at ${CONNECTIONS} connections x ${PIPELINING}... `);
+  const warm = WARMUP > 0 ? await load(server.url, token, WARMUP) : undefined;
+  const result = await load(server.url, token, DURATION);
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
+  const m: Measurement = {
+    name: server.name,
+    requestsPerSecond: result.requests.average,
+    requestsStddev: result.requests.stddev,
+    latencyP50: result.latency.p50,
+    latencyP99: result.latency.p99,
+    latencyMean: result.latency.average,
+    completed: result.requests.total,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+  };
+  process.stdout.write(`${Math.round(m.requestsPerSecond)} req/s\n`);
+  if (m.errors + m.timeouts + m.non2xx > 0) await explainFailure(server, token, m);
+  await stopChild(server);
+  if (before !== undefined) {
+    await sleep(500);
+    const after = await transactions(stats?.admin, stats?.database);
+    const requests = m.completed + (warm?.requests.total ?? 0);
+    if (after !== undefined && requests > 0) m.sqlPerRequest = (after - before) / requests;
+  }
+  return m;
+}
+
+async function explainFailure(server: Server, token: string, m: Measurement): Promise<void> {
+  process.stdout.write(
+    `\n  !! ${server.name}: ${m.errors} errors, ${m.timeouts} timeouts, ${m.non2xx} non-2xx; status codes ${JSON.stringify(m.statusCodes)}\n`,
+  );
+  try {
+    const sample = await getMe(server, token);
+    process.stdout.write(`  !! a request now answers ${sample.status}: ${JSON.stringify(sample.body).slice(0, 2000)}\n`);
+  } catch (err) {
+    process.stdout.write(`  !! a request now fails: ${String(err)}\n`);
+  }
+  process.stdout.write(`  !! last lines of its log:\n${server.log().split('\n').slice(-40).join('\n')}\n`);
+}
+
+function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    JWT_SECRET,
+    ENCRYPTION_KEY,
+    ADMIN_PASSWORD,
+    RATE_LIMIT_MAX,
+    LOG_LEVEL: 'warn',
+    DATABASE_POOL_SIZE: POOL_SIZE,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+}
+
+const pad = (s: string, n: number) => s.padStart(n);
+const fmt = (x: number | undefined, digits = 0) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
+
+function printTable(results: Measurement[]): void {
+  const head = ['server', 'req/s', '±sd', 'p50 ms', 'p99 ms', 'mean ms', 'requests', 'errors', 'timeouts', 'non-2xx', 'SQL/req'];
+  const rows = results.map((m) => [
+    m.name,
+    fmt(m.requestsPerSecond),
+    fmt(m.requestsStddev),
+    fmt(m.latencyP50),
+    fmt(m.latencyP99),
+    fmt(m.latencyMean, 2),
+    String(m.completed),
+    String(m.errors),
+    String(m.timeouts),
+    String(m.non2xx),
+    fmt(m.sqlPerRequest, 2),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : pad(c, widths[i]))).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  console.log(`GET /api/v1/me throughput, ${started.toISOString()}`);
+  console.log(`node ${process.version}, ${cpus().length} CPUs, autocannon in this process, servers as child processes, loopback only`);
+  console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes compete for the same CPUs)`);
+  const results: Measurement[] = [];
+  const tmp = mkdtempSync(join(tmpdir(), 'bench-me-'));
+  const database = `bench_${randomBytes(6).toString('hex')}`;
+  const needPg = TARGETS.has('postgres') || TARGETS.has('bare');
+  let admin: Client | undefined;
+  let running: Server | undefined;
+  let failed = false;
+  const bodies: Record<string, unknown> = {};
+
+  const cleanUp = async () => {
+    if (running) await stopChild(running).catch(() => undefined);
+    if (admin) {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch((err: unknown) => console.error(`could not drop ${database}: ${String(err)}`));
+      await admin.end().catch(() => undefined);
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  const onSignal = () => {
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    if (needPg) {
+      admin = new Client({ connectionString: PG_ADMIN_URL });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${database}"`);
+    }
+    const pgUrl = (() => {
+      const u = new URL(PG_ADMIN_URL);
+      u.pathname = `/${database}`;
+      return u.toString();
+    })();
+
+    if (TARGETS.has('embedded')) {
+      running = await startChild('app, embedded PGlite', APP_MAIN, appEnv(join(tmp, 'embedded')));
+      const token = await login(running);
+      bodies.embedded = (await getMe(running, token)).body;
+      results.push(await measure(running, token));
+      running = undefined;
+    }
+
+    let pgToken: string | undefined;
+    if (TARGETS.has('postgres') || TARGETS.has('bare')) {
+      // The app creates the schema and the admin; the bare server reuses both (and the app's token).
+      running = await startChild('app, PostgreSQL', APP_MAIN, appEnv(join(tmp, 'postgres'), pgUrl));
+      pgToken = await login(running);
+      bodies.postgres = (await getMe(running, pgToken)).body;
+      if (TARGETS.has('postgres')) results.push(await measure(running, pgToken, { admin: admin!, database }));
+      else await stopChild(running);
+      running = undefined;
+    }
+
+    if (TARGETS.has('bare')) {
+      running = await startChild('bare Fastify + pg, PostgreSQL', BARE_MAIN, { DATABASE_URL: pgUrl, JWT_SECRET, DATABASE_POOL_SIZE: POOL_SIZE });
+      const sample = await getMe(running, pgToken!);
+      bodies.bare = sample.body;
+      if (sample.status !== 200 || !isDeepStrictEqual(sample.body, bodies.postgres)) {
+        throw new Error(
+          `the bare server does not answer what the app answers:\n app:  ${JSON.stringify(bodies.postgres)}\n bare: ${sample.status} ${JSON.stringify(sample.body)}`,
+        );
+      }
+      results.push(await measure(running, pgToken!, { admin: admin!, database }));
+      running = undefined;
+    }
+    if (bodies.embedded && bodies.postgres) {
+      const keys = (b: unknown) => Object.keys(b as object).sort().join(',');
+      if (keys(bodies.embedded) !== keys(bodies.postgres)) throw new Error('the app answers differently on PGlite and on PostgreSQL');
+    }
+  } finally {
+    await cleanUp();
+  }
+
+  console.log('');
+  printTable(results);
+  const find = (prefix: string) => results.find((m) => m.name.startsWith(prefix));
+  const bare = find('bare');
+  const pg = find('app, PostgreSQL');
+  const emb = find('app, embedded');
+  console.log('');
+  if (bare) {
+    if (pg) console.log(`app on PostgreSQL / bare on PostgreSQL: ${(pg.requestsPerSecond / bare.requestsPerSecond).toFixed(2)}`);
+    if (emb) console.log(`app on PGlite     / bare on PostgreSQL: ${(emb.requestsPerSecond / bare.requestsPerSecond).toFixed(2)}`);
+  }
+  if (pg && emb) console.log(`app on PGlite     / app on PostgreSQL:  ${(emb.requestsPerSecond / pg.requestsPerSecond).toFixed(2)}`);
+  console.log('(req/s: mean of per-second samples; latency in ms; SQL/req: database transactions per request over warm-up and measurement)');
+  console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+
+  for (const m of results) {
+    if (m.errors + m.timeouts + m.non2xx > 0) {
+      failed = true;
+      console.log(`FAILED: ${m.name} had ${m.errors} errors, ${m.timeouts} timeouts and ${m.non2xx} non-2xx responses ${JSON.stringify(m.statusCodes)}; the figures are meaningless.`);
+    }
+  }
+  if (JSON_OUT) {
+    writeFileSync(JSON_OUT, JSON.stringify({ date: started.toISOString(), node: process.version, duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, pipelining: PIPELINING, results }, null, 2));
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});

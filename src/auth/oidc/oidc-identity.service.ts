@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../audit/audit.service';
+import { randomToken } from '../../common/crypto/crypto';
+import { transaction } from '../../common/database/transaction';
+import { AppException } from '../../common/errors/app.exception';
+import { UsersService } from '../../users/users.service';
+import { AuthService } from '../auth.service';
+import { TokenPairDto } from '../dto/auth.dto';
+import { UserIdentityEntity } from '../entities/user-identity.entity';
+import { DeviceInfo } from '../token.service';
+import { ExternalIdentity } from './oidc-clients';
+import { UserIdentitiesRepository } from './user-identities.repository';
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
+const USERNAME_MAX = 32;
+
+/**
+ * Turns a verified external identity into a session of a user of the tenant:
+ * a linked identity signs its user in; otherwise an existing user of the tenant
+ * with the same e-mail is linked (only when the provider vouches for the
+ * address), or a new user is provisioned. A user or identity of another tenant
+ * is refused. Each path is one transaction with its audit entries.
+ */
+@Injectable()
+export class OidcIdentityService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly identities: UserIdentitiesRepository,
+    private readonly auth: AuthService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async signIn(tenantId: string, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
+    const linked = await this.identities.findByProviderSubject(identity.issuer, identity.subject);
+    if (linked) return this.signInLinked(tenantId, linked, identity, device);
+    const email = requireEmail(identity);
+    const existing = await this.users.findByEmail(email);
+    if (existing) {
+      if (existing.tenantId !== tenantId) {
+        throw AppException.conflict('An account with this e-mail address belongs to another organisation.', 'email-in-other-tenant');
+      }
+      if (!identity.emailVerified) {
+        throw AppException.conflict(
+          'An account with this e-mail address exists, and the identity provider does not confirm that the address is verified: sign in with the password instead.',
+          'oidc-email-unverified',
+        );
+      }
+      return this.link(tenantId, existing.id, identity, device);
+    }
+    return this.provision(tenantId, email, await this.freeUsername(identity, email), identity, device);
+  }
+
+  private async signInLinked(tenantId: string, linked: UserIdentityEntity, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
+    if (linked.tenantId !== tenantId) {
+      throw AppException.conflict('This identity is linked to an account of another organisation.', 'identity-other-tenant');
+    }
+    return transaction(this.dataSource, async (tx) => {
+      const user = await this.users.findById(linked.userId, tx);
+      if (!user) throw AppException.notFound('User');
+      await this.identities.recordLogin(tx.manager, linked.id, identity.email);
+      return this.auth.startSessionFor(tx, user, device, 'oidc');
+    });
+  }
+
+  private async link(tenantId: string, userId: string, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
+    return transaction(this.dataSource, async (tx) => {
+      const user = await this.users.findById(userId, tx);
+      if (!user) throw AppException.notFound('User');
+      const saved = await this.identities.insert(tx.manager, { userId, tenantId, provider: identity.issuer, subject: identity.subject, email: identity.email });
+      if (!user.emailVerified) await this.users.markEmailVerified(tx, userId);
+      await this.audit.record(tx.manager, {
+        action: 'auth.oidc.link',
+        resourceType: 'user-identity',
+        resourceId: saved.id,
+        tenantId,
+        actorId: userId,
+        newValue: { userId, provider: saved.provider, subject: saved.subject, email: saved.email },
+      });
+      return this.auth.startSessionFor(tx, user, device, 'oidc');
+    });
+  }
+
+  private async provision(tenantId: string, email: string, username: string, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
+    return transaction(this.dataSource, async (tx) => {
+      const user = await this.users.create(tx, {
+        tenantId,
+        email,
+        username,
+        displayName: identity.name,
+        emailVerified: identity.emailVerified,
+        tenantRole: 'member',
+      });
+      const saved = await this.identities.insert(tx.manager, { userId: user.id, tenantId, provider: identity.issuer, subject: identity.subject, email });
+      await this.audit.record(tx.manager, {
+        action: 'auth.oidc.provision',
+        resourceType: 'user-identity',
+        resourceId: saved.id,
+        tenantId,
+        actorId: user.id,
+        newValue: { userId: user.id, username, provider: saved.provider, subject: saved.subject, email, emailVerified: identity.emailVerified },
+      });
+      return this.auth.startSessionFor(tx, user, device, 'oidc');
+    });
+  }
+
+  /** preferred_username or the e-mail's local part, reduced to the username alphabet, with a suffix when taken. */
+  private async freeUsername(identity: ExternalIdentity, email: string): Promise<string> {
+    const raw = (identity.preferredUsername ?? email.split('@')[0])
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, USERNAME_MAX);
+    const base = raw.length >= 3 ? raw : `user-${raw}`;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const candidate = attempt === 0 ? base : `${base.slice(0, USERNAME_MAX - 7)}-${suffix(6)}`;
+      if (!(await this.users.findByLogin(candidate))) return candidate;
+    }
+    return `${base.slice(0, USERNAME_MAX - 13)}-${suffix(12)}`;
+  }
+}
+
+function requireEmail(identity: ExternalIdentity): string {
+  if (!identity.email || identity.email.length > 254 || !EMAIL.test(identity.email)) {
+    throw AppException.unprocessable('The identity provider did not share a usable e-mail address (the `email` scope and claim are required).', 'oidc-email-missing');
+  }
+  return identity.email;
+}
+
+/** Lower-case letters and digits. */
+const suffix = (length: number): string => randomToken(length).replace(/[^A-Za-z0-9]/g, '0').slice(0, length).toLowerCase();
