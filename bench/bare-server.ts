@@ -15,12 +15,16 @@
  *      here the tenant's `g` links are read once and walked);
  *   4. the same JSON body (UsersService.toDto).
  *
- * Configuration (environment): PORT, DATABASE_URL, JWT_SECRET, DATABASE_POOL_SIZE (10).
+ * Configuration (environment): PORT, DATABASE_URL, JWT_SECRET, DATABASE_POOL_SIZE (10), and
+ * JWT_KEY_OBJECT=1 to hand jsonwebtoken a KeyObject instead of the string: given a string,
+ * jsonwebtoken tries to parse it as a PEM public key (and fails) on every verify, which costs
+ * far more than the HMAC itself; the application (@nestjs/jwt with a string secret) pays that.
  * The issuer and audience are those of src/auth/token.service.ts; should they drift,
  * every request is refused and the benchmark fails on its non-2xx count.
  */
 import Fastify, { FastifyReply } from 'fastify';
 import jwt from 'jsonwebtoken';
+import { createSecretKey } from 'node:crypto';
 import { Pool } from 'pg';
 
 const JWT_ISSUER = 'collab-backend';
@@ -34,6 +38,7 @@ if (!DATABASE_URL || !JWT_SECRET) {
   process.stderr.write('bare-server: DATABASE_URL and JWT_SECRET are required\n');
   process.exit(1);
 }
+const JWT_KEY = process.env.JWT_KEY_OBJECT === '1' ? createSecretKey(Buffer.from(JWT_SECRET)) : JWT_SECRET;
 
 // The SELECT lists TypeORM builds for findOneBy() on UserEntity and TenantEntity (columns in entity order).
 const USER_COLUMNS = [
@@ -119,7 +124,7 @@ app.get('/api/v1/me', async (request, reply) => {
   if (!match) return refuse(reply, 401, 'invalid-token', 'The Authorization header must be "Bearer <token>".');
   let claims: Claims;
   try {
-    claims = jwt.verify(match[1], JWT_SECRET, { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE }) as Claims;
+    claims = jwt.verify(match[1], JWT_KEY, { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE }) as Claims;
   } catch {
     return refuse(reply, 401, 'invalid-token', 'The access token is malformed, expired or not signed by this server.');
   }

@@ -17,7 +17,9 @@
  *   BENCH_WARMUP        seconds of warm-up before each measurement (2)
  *   BENCH_CONNECTIONS   concurrent connections (16)
  *   BENCH_PIPELINING    requests in flight per connection (1)
- *   BENCH_TARGETS       comma-separated subset of embedded,postgres,bare (all)
+ *   BENCH_TARGETS       comma-separated, of embedded, postgres, bare, bare-keyobject
+ *                       (embedded,postgres,bare); bare-keyobject is the bare server with the JWT
+ *                       secret as a crypto KeyObject (see bench/bare-server.ts)
  *   BENCH_JSON          a file to write the raw figures to, as JSON
  *
  * Exits 1 when any measured run saw an error, a timeout or a non-2xx response,
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
   const results: Measurement[] = [];
   const tmp = mkdtempSync(join(tmpdir(), 'bench-me-'));
   const database = `bench_${randomBytes(6).toString('hex')}`;
-  const needPg = TARGETS.has('postgres') || TARGETS.has('bare');
+  const needPg = TARGETS.has('postgres') || TARGETS.has('bare') || TARGETS.has('bare-keyobject');
   let admin: Client | undefined;
   let running: Server | undefined;
   let failed = false;
@@ -306,7 +308,7 @@ async function main(): Promise<void> {
     }
 
     let pgToken: string | undefined;
-    if (TARGETS.has('postgres') || TARGETS.has('bare')) {
+    if (needPg) {
       // The app creates the schema and the admin; the bare server reuses both (and the app's token).
       running = await startChild('app, PostgreSQL', APP_MAIN, appEnv(join(tmp, 'postgres'), pgUrl));
       pgToken = await login(running);
@@ -316,10 +318,13 @@ async function main(): Promise<void> {
       running = undefined;
     }
 
-    if (TARGETS.has('bare')) {
-      running = await startChild('bare Fastify + pg, PostgreSQL', BARE_MAIN, { DATABASE_URL: pgUrl, JWT_SECRET, DATABASE_POOL_SIZE: POOL_SIZE });
+    for (const [target, name, keyObject] of [
+      ['bare', 'bare Fastify + pg, PostgreSQL', '0'],
+      ['bare-keyobject', 'bare, JWT key as KeyObject', '1'],
+    ] as const) {
+      if (!TARGETS.has(target)) continue;
+      running = await startChild(name, BARE_MAIN, { DATABASE_URL: pgUrl, JWT_SECRET, JWT_KEY_OBJECT: keyObject, DATABASE_POOL_SIZE: POOL_SIZE });
       const sample = await getMe(running, pgToken!);
-      bodies.bare = sample.body;
       if (sample.status !== 200 || !isDeepStrictEqual(sample.body, bodies.postgres)) {
         throw new Error(
           `the bare server does not answer what the app answers:\n app:  ${JSON.stringify(bodies.postgres)}\n bare: ${sample.status} ${JSON.stringify(sample.body)}`,
@@ -339,7 +344,8 @@ async function main(): Promise<void> {
   console.log('');
   printTable(results);
   const find = (prefix: string) => results.find((m) => m.name.startsWith(prefix));
-  const bare = find('bare');
+  const bare = find('bare Fastify');
+  const bareKey = find('bare, JWT');
   const pg = find('app, PostgreSQL');
   const emb = find('app, embedded');
   console.log('');
@@ -348,6 +354,7 @@ async function main(): Promise<void> {
     if (emb) console.log(`app on PGlite     / bare on PostgreSQL: ${(emb.requestsPerSecond / bare.requestsPerSecond).toFixed(2)}`);
   }
   if (pg && emb) console.log(`app on PGlite     / app on PostgreSQL:  ${(emb.requestsPerSecond / pg.requestsPerSecond).toFixed(2)}`);
+  if (pg && bareKey) console.log(`app on PostgreSQL / bare with KeyObject: ${(pg.requestsPerSecond / bareKey.requestsPerSecond).toFixed(2)}`);
   console.log('(req/s: mean of per-second samples; latency in ms; SQL/req: database transactions per request over warm-up and measurement)');
   console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 

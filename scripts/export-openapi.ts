@@ -5,6 +5,7 @@
  *   npm run build && npm run openapi:export -- build/openapi.json
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -18,7 +19,13 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
   const out = resolve(process.argv[2] ?? 'build/openapi.json');
   const embedded = await EmbeddedPostgres.start();
-  const config = AppConfig.fromEnv({ LOG_LEVEL: 'error', DATA_DIR: '/nonexistent' });
+  // Throwaway secrets: the document does not depend on them, and nothing is kept.
+  const config = AppConfig.fromEnv({
+    LOG_LEVEL: 'error',
+    DATA_DIR: '/nonexistent',
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  });
   const app = await createApp(config, embedded.url);
   try {
     mkdirSync(dirname(out), { recursive: true });

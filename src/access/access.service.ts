@@ -6,6 +6,7 @@ import { DEFAULT_ROLE_POLICIES, DEFAULT_TENANT_ROLES, ROLE_NAME, groupSubject, r
 import { AccessSyncService } from './access-sync.service';
 import { CasbinRuleRepository, NewPolicy } from './casbin-rule.repository';
 import { TenantEnforcers } from './tenant-enforcers';
+import { TenantPolicy } from './tenant-policy';
 
 export { DEFAULT_TENANT_ROLES } from './access.constants';
 
@@ -17,6 +18,9 @@ export { DEFAULT_TENANT_ROLES } from './access.constants';
  * enforcers (here and on every other node) are rebuilt only after it commits.
  * They write no audit entry: the calling module records its own action
  * (`user.update`, `group.member.add`, ...), which these links are part of.
+ *
+ * `enforce` and `getUserRoles` without `tx` answer from memory and may load a
+ * tenant on a connection of their own: call them outside transactions.
  */
 @Injectable()
 export class AccessService {
@@ -54,9 +58,14 @@ export class AccessService {
     this.sync.afterCommit(tx, tenantId);
   }
 
-  /** Role names (without `role:`) the user holds in the tenant, directly or through its groups. */
-  async getUserRoles(tenantId: string, userId: string): Promise<string[]> {
-    const policy = await this.enforcers.get(tenantId);
+  /**
+   * Role names (without `role:`) the user holds in the tenant, directly or through its groups.
+   * Inside a transaction pass `tx`: the answer then includes the transaction's own uncommitted
+   * changes, and no second connection is taken (which transaction() refuses, and which would
+   * deadlock on the embedded database). Without `tx`, the committed rules from memory.
+   */
+  async getUserRoles(tenantId: string, userId: string, tx?: Tx): Promise<string[]> {
+    const policy = tx ? await TenantPolicy.build(tenantId, await this.rules.loadTenantRules(tenantId, tx.manager)) : await this.enforcers.get(tenantId);
     return policy.roleNames(userSubject(userId));
   }
 

@@ -65,8 +65,8 @@ export class CasbinRuleRepository {
   }
 
   /** Everything the enforcer of one tenant needs: its `p` rules and `g` links. */
-  async loadTenantRules(tenantId: string): Promise<TenantRules> {
-    const rows = await this.rules().where('r.ptype IN (:...types) AND r.v1 = :tenantId', { types: [P, G], tenantId }).orderBy('r.id').getMany();
+  async loadTenantRules(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<TenantRules> {
+    const rows = await this.rules(manager).where('r.ptype IN (:...types) AND r.v1 = :tenantId', { types: [P, G], tenantId }).orderBy('r.id').getMany();
     return {
       policies: rows.filter((r) => r.ptype === P).map(toPolicyRule),
       links: rows.filter((r) => r.ptype === G).map(toRoleLink),

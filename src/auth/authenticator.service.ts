@@ -9,6 +9,10 @@ import { TokensRepository } from './tokens.repository';
 
 const refused = (detail: string, code = 'invalid-token') => AppException.unauthorized(detail, code);
 
+/** last_seen_at and last_used_at are written at most once a minute; remember when, to skip the query meanwhile. */
+const TOUCH_INTERVAL_MS = 60_000;
+const TOUCH_MEMORY = 10_000;
+
 /**
  * Turns a presented credential (an access token or an API key) into a Principal,
  * checking the user's current state on every call: a blocked, disabled or deleted
@@ -17,6 +21,8 @@ const refused = (detail: string, code = 'invalid-token') => AppException.unautho
  */
 @Injectable()
 export class AuthenticatorService {
+  private readonly touched = new Map<string, number>();
+
   constructor(
     private readonly tokens: TokenService,
     private readonly tokensRepo: TokensRepository,
@@ -45,7 +51,7 @@ export class AuthenticatorService {
     const user = await this.users.findById(key.userId);
     if (!user) throw refused('The API key belongs to no user.', 'invalid-api-key');
     await this.assertActive(user.id, user.tenantId, this.users.refusal(user));
-    void this.apiKeys.touch(key.id).catch(() => undefined);
+    if (this.due(`k:${key.id}`)) void this.apiKeys.touch(key.id).catch(() => undefined);
     return { userId: user.id, tenantId: user.tenantId, role: user.role, via: 'api-key', apiKeyId: key.id };
   }
 
@@ -53,6 +59,15 @@ export class AuthenticatorService {
     if (refusal === 'blocked') throw refused('The account is blocked.', 'account-blocked');
     if (refusal === 'disabled') throw refused('The account is disabled.', 'account-disabled');
     if (!(await this.tenants.findActive(tenantId))) throw refused('The tenant is disabled.', 'tenant-disabled');
-    void this.users.touchLastSeen(userId).catch(() => undefined);
+    if (this.due(`u:${userId}`)) void this.users.touchLastSeen(userId).catch(() => undefined);
+  }
+
+  private due(key: string): boolean {
+    const now = Date.now();
+    const last = this.touched.get(key);
+    if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return false;
+    if (this.touched.size >= TOUCH_MEMORY) this.touched.clear();
+    this.touched.set(key, now);
+    return true;
   }
 }

@@ -151,6 +151,21 @@ describe('access (services on a real database)', () => {
       expect(await access.getUserRoles(t, u)).toEqual([]);
     });
 
+    it('answers getUserRoles inside a transaction, with its uncommitted changes, without a second connection', async () => {
+      const t = await newTenant();
+      const u = await newUser(t, 'guest');
+      const fresh = randomUUID(); // a tenant nobody has loaded yet
+      await tx(async (x) => {
+        await access.seedTenant(x, fresh);
+        await access.setUserRole(x, fresh, u, 'member');
+        await access.setUserRole(x, t, u, 'admin');
+        expect(await access.getUserRoles(fresh, u, x)).toEqual(['member']);
+        expect(await access.getUserRoles(t, u, x)).toEqual(['admin']);
+      });
+      expect(await access.getUserRoles(t, u)).toEqual(['admin']);
+      expect(await access.getUserRoles(fresh, u)).toEqual(['member']);
+    });
+
     it('changes nothing when the transaction rolls back', async () => {
       const t = await newTenant();
       const u = await newUser(t);

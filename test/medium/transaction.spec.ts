@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/common/database/data-source-options';
-import { transaction } from '../../src/common/database/transaction';
+import { installTransactionGuard, transaction } from '../../src/common/database/transaction';
 import { TestDatabase, createTestDatabase } from '../helpers/test-database';
 import { testConfig } from '../helpers/test-env';
 
@@ -11,6 +11,7 @@ describe('transaction()', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(testConfig(), db.url)).initialize();
+    installTransactionGuard(ds);
     await ds.query('CREATE TABLE tx_probe (n int)');
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrator';
+import { installTransactionGuard } from './transaction';
 
 @Module({})
 export class DatabaseModule {
@@ -16,6 +17,7 @@ export class DatabaseModule {
           useFactory: () => dataSourceOptions(config, url),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
+            installTransactionGuard(dataSource);
             if (config.env.DATABASE_MIGRATIONS_RUN) {
               const applied = await runMigrations(dataSource);
               if (applied.length > 0) {

@@ -15,16 +15,21 @@ const logger = new Logger('Transaction');
 const current = new AsyncLocalStorage<QueryRunner>();
 
 /**
- * Called before every query (TypeOrmLogger.logQuery): a query issued from inside
- * `transaction()` on another connection is a bug. It cannot see the transaction's
+ * Makes `dataSource` refuse to take a second connection from inside
+ * `transaction()`. Such a query is a bug: it cannot see the transaction's
  * uncommitted rows, and on the embedded PGlite, which runs one transaction at a
  * time, it waits for the transaction that waits for it: a deadlock. Fail fast instead.
  */
-export function assertOnTransactionConnection(runner: QueryRunner | undefined): void {
-  const txRunner = current.getStore();
-  if (txRunner && runner && runner !== txRunner && !txRunner.isReleased && txRunner.isTransactionActive) {
-    throw new Error('A query ran outside the open transaction: use tx.manager for every query inside transaction()');
-  }
+export function installTransactionGuard(dataSource: DataSource): void {
+  const driver = dataSource.driver as unknown as { obtainMasterConnection(): Promise<unknown> };
+  const obtain = driver.obtainMasterConnection.bind(driver);
+  driver.obtainMasterConnection = () => {
+    const txRunner = current.getStore();
+    if (txRunner && !txRunner.isReleased && txRunner.isTransactionActive) {
+      return Promise.reject(new Error('A query ran outside the open transaction: use tx.manager for every query inside transaction()'));
+    }
+    return obtain();
+  };
 }
 
 /**

@@ -1,14 +1,12 @@
 import { Logger as NestLogger } from '@nestjs/common';
-import { Logger, QueryRunner } from 'typeorm';
-import { assertOnTransactionConnection } from './transaction';
+import { Logger } from 'typeorm';
 
 /** Routes TypeORM's slow-query, schema and migration messages to the application logger. */
 export class TypeOrmLogger implements Logger {
   private readonly logger = new NestLogger('Database');
 
-  logQuery(_query: string, _parameters?: unknown[], queryRunner?: QueryRunner): void {
+  logQuery(): void {
     // Every query at debug level would flood the log; slow ones are logged below.
-    assertOnTransactionConnection(queryRunner);
   }
 
   logQueryError(error: string | Error, query: string): void {
