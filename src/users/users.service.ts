@@ -187,7 +187,7 @@ export class UsersService {
       Object.assign(user, dto);
       const saved = await this.users.save(tx.manager, user);
       await this.audit.record(tx.manager, { action: 'user.profile.update', resourceType: 'user', resourceId: user.id, oldValue: before, newValue: profileOf(saved) });
-      return this.toDto(saved);
+      return this.toDto(saved, tx);
     });
   }
 
@@ -312,7 +312,7 @@ export class UsersService {
       change(user);
       const saved = await this.users.save(tx.manager, user);
       await this.audit.record(tx.manager, { action, resourceType: 'user', resourceId: id, oldValue: before, newValue: adminStateOf(saved) });
-      return this.toDto(saved);
+      return this.toDto(saved, tx);
     });
   }
 
@@ -332,7 +332,8 @@ export class UsersService {
     return this.refusal(user) ?? 'active';
   }
 
-  async toDto(u: UserEntity): Promise<UserDto> {
+  /** Inside a transaction pass it, so that roles are read on its connection (and see its changes). */
+  async toDto(u: UserEntity, tx?: Tx): Promise<UserDto> {
     return {
       id: u.id,
       tenantId: u.tenantId,
@@ -342,7 +343,7 @@ export class UsersService {
       firstName: u.firstName,
       lastName: u.lastName,
       role: u.role,
-      tenantRoles: await this.access.getUserRoles(u.tenantId, u.id),
+      tenantRoles: await this.access.getUserRoles(u.tenantId, u.id, tx),
       status: this.status(u),
       emailVerified: u.emailVerified,
       lockedUntil: u.lockedUntil && u.lockedUntil > new Date() ? u.lockedUntil.toISOString() : null,
