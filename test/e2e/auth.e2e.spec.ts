@@ -214,3 +214,21 @@ describe('API keys', () => {
     expect((await http.get(app.api('/me'), { token: key.body.key })).status).toBe(200);
   });
 });
+
+describe('login rate limit per IP', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ LOGIN_RATE_LIMIT_MAX: 3 });
+  });
+  afterAll(() => app.close());
+
+  it('limits login attempts from one address, not the rest of the API', async () => {
+    const user = await newUser(app); // one login
+    for (let i = 0; i < 2; i++) expectProblem(await http.post(app.api('/auth/login'), { login: user.username, password: 'wrong-password-1' }), 401);
+    const limited = await http.post(app.api('/auth/login'), { login: user.username, password: TEST_PASSWORD });
+    expectProblem(limited, 429, 'too-many-requests');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await http.get(app.api('/me'), { token: user.accessToken })).status).toBe(200);
+  });
+});

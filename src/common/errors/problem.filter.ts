@@ -13,6 +13,11 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
     logger.error({ err: error, requestId: request.id, method: request.method, path }, 'unexpected error');
   }
   if (reply.sent) return;
+  if (body.status === 429 && reply.getHeader('retry-after') === undefined) {
+    // @nestjs/throttler names the header of a named throttler `Retry-After-<name>`: clients know only Retry-After.
+    const named = Object.entries(reply.getHeaders()).find(([name]) => name.toLowerCase().startsWith('retry-after-'));
+    if (named) void reply.header('retry-after', String(named[1]));
+  }
   void reply.status(body.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
 
