@@ -5,7 +5,11 @@
  *   npm run migration:show                # applied and pending migrations
  *   npm run migration:run                 # apply pending ones
  *   npm run migration:revert              # undo the last one
- *   npm run migration:generate -- AddRooms  # write migrations/<timestamp>-AddRooms.ts from the entity diff
+ *   npm run migration:generate -- AddRooms  # draft migrations/<timestamp>-AddRooms.ts from the entity diff
+ *
+ * Entities declare tables and columns; indexes, checks, foreign keys and triggers are written by hand
+ * in the migration (see migrations/1795350000000-Identity.ts). The generator drafts table and column
+ * changes only and leaves those alone. Review every draft; never edit a committed migration.
  *
  * Run `npm run build` first: the commands load the compiled entities and migrations.
  */
@@ -57,6 +61,16 @@ async function generate(dataSource: DataSource, name: string | undefined): Promi
   if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error('generate needs a PascalCase name, such as AddRooms');
   if (await dataSource.showMigrations()) throw new Error('apply the pending migrations first (npm run migration:run)');
   const sql = await dataSource.driver.createSchemaBuilder().log();
+  // Indexes, constraints and triggers are written by hand in migrations (entities declare tables and
+  // columns only); TypeORM would propose dropping them. Keep only the table and column changes.
+  const handWritten = new Set<string>();
+  for (const q of sql.upQueries) {
+    const m = /^ALTER TABLE "[^"]+" DROP CONSTRAINT "([^"]+)"$/.exec(q.query) ?? /^DROP INDEX "[^"]+"\."([^"]+)"$/.exec(q.query);
+    if (m) handWritten.add(m[1]);
+  }
+  const mentionsHandWritten = (q: { query: string }) => [...handWritten].some((name) => q.query.includes(`"${name}"`));
+  sql.upQueries = sql.upQueries.filter((q) => !mentionsHandWritten(q));
+  sql.downQueries = sql.downQueries.filter((q) => !mentionsHandWritten(q));
   if (sql.upQueries.length === 0) {
     console.log('the entities match the schema: nothing to generate');
     return;
