@@ -5,7 +5,7 @@
  * against the same PostgreSQL database, all in one run, measured with autocannon.
  *
  * Run (from the repository root):   npm run bench:me
- * which is: npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/me-throughput.js
+ * which is: npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/bench/me-throughput.js
  *
  * Every server is a child process; autocannon runs in this process. Servers run
  * one at a time. Each measurement is preceded by a warm-up with the same load.
@@ -35,8 +35,8 @@ import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
 
-/** Compiled to dist/bench/ (bench/tsconfig.json): the repository root is two levels up. */
-const ROOT = resolve(__dirname, '..', '..');
+/** Compiled to dist/bench/bench/ (bench/tsconfig.json, rootDir ..): the repository root is three levels up. */
+const ROOT = resolve(__dirname, '..', '..', '..');
 const APP_MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const BARE_MAIN = join(__dirname, 'bare-server.js');
 

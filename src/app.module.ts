@@ -5,6 +5,8 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CoreModule } from './common/core.module';
 import { MailModule } from './mail/mail.module';
+import { RoomsModule } from './rooms/rooms.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
 
@@ -15,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig, databaseUrl: string, extra: Array<Type | DynamicModule> = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, databaseUrl), MailModule, AuditModule, AccessModule, TenantsModule, UsersModule, AuthModule, ...extra],
+      imports: [CoreModule.forRoot(config, databaseUrl), MailModule, AuditModule, AccessModule, TenantsModule, UsersModule, AuthModule, RoomsModule, RealtimeModule, ...extra],
     };
   }
 }

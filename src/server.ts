@@ -14,6 +14,7 @@ import { withGeneratedSecrets } from './common/config/generated-secrets';
 import { EmbeddedPostgres } from './common/database/embedded-postgres';
 import { MetricsService } from './common/metrics/metrics.service';
 import { buildOpenApiDocument } from './common/openapi/openapi';
+import { SocketIoAdapter } from './realtime/socket-io.adapter';
 import { version } from '../package.json';
 
 export const API_PREFIX = 'api/v1';
@@ -105,6 +106,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     customSiteTitle: 'Collaboration backend API',
   });
 
+  app.useWebSocketAdapter(new SocketIoAdapter(app));
   await app.init();
   return app;
 }

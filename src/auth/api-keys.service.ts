@@ -7,6 +7,7 @@ import { transaction } from '../common/database/transaction';
 import { AppException } from '../common/errors/app.exception';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/auth.dto';
 import { ApiKeyEntity } from './entities/api-key.entity';
+import { RealtimeService } from '../realtime/realtime.service';
 import { TokensRepository } from './tokens.repository';
 
 export const API_KEY_PREFIX = 'ck_';
@@ -19,6 +20,7 @@ export class ApiKeysService {
     private readonly dataSource: DataSource,
     private readonly tokens: TokensRepository,
     private readonly audit: AuditService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   async list(principal: Principal): Promise<ApiKeyDto[]> {
@@ -52,6 +54,7 @@ export class ApiKeysService {
       const key = await this.tokens.lockApiKey(tx.manager, principal.userId, id);
       if (!key) throw AppException.notFound('API key');
       await this.tokens.revokeApiKey(tx.manager, id);
+      tx.afterCommit(() => this.realtime.disconnectApiKey(id));
       await this.audit.record(tx.manager, { action: 'api-key.revoke', resourceType: 'api-key', resourceId: id, oldValue: toApiKeyDto(key) });
     });
   }

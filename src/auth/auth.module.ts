@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessModule } from '../access/access.module';
+import { RealtimeCoreModule } from '../realtime/realtime-core.module';
 import { AppConfig } from '../common/config/app-config';
 import { TenantsModule } from '../tenants/tenants.module';
 import { UsersModule } from '../users/users.module';
@@ -44,6 +45,7 @@ import { TokensRepository } from './tokens.repository';
     UsersModule,
     TenantsModule,
     AccessModule,
+    RealtimeCoreModule,
   ],
   controllers: [AuthController, MeCredentialsController, AccountController, MePasswordController, OidcController],
   providers: [

@@ -9,6 +9,7 @@ import { AppException } from '../common/errors/app.exception';
 import { TenantsService } from '../tenants/tenants.service';
 import { UserDto } from '../users/dto/user.dto';
 import { UserEntity } from '../users/entities/user.entity';
+import { RealtimeService } from '../realtime/realtime.service';
 import { UsersService } from '../users/users.service';
 import { LoginDto, RegisterDto, SessionDto, TokenPairDto } from './dto/auth.dto';
 import { EmailVerificationService } from './email-verification.service';
@@ -32,6 +33,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly emailVerification: EmailVerificationService,
     private readonly config: AppConfig,
+    private readonly realtime: RealtimeService,
   ) {}
 
   async register(dto: RegisterDto): Promise<UserDto> {
@@ -98,6 +100,7 @@ export class AuthService {
       if (stored.usedAt || stored.revokedAt) {
         if (stored.usedAt && !stored.revokedAt) {
           await this.tokensRepo.revokeFamily(tx.manager, stored.userId, stored.familyId, 'reuse-detected');
+          tx.afterCommit(() => this.realtime.disconnectSession(stored.familyId, { code: 'token-revoked', detail: 'The session was revoked.' }));
           await this.audit.record(tx.manager, {
             action: 'auth.refresh.reuse',
             resourceType: 'session',
@@ -125,6 +128,7 @@ export class AuthService {
       const stored = await this.tokens.findRefreshForRotation(tx, presented);
       if (!stored || stored.userId !== principal.userId) return;
       await this.tokensRepo.revokeFamily(tx.manager, principal.userId, stored.familyId, 'logout');
+      tx.afterCommit(() => this.realtime.disconnectSession(stored.familyId, { code: 'session-ended', detail: 'Signed out.' }));
       await this.audit.record(tx.manager, { action: 'auth.logout', resourceType: 'session', resourceId: stored.familyId });
     });
   }
@@ -156,6 +160,7 @@ export class AuthService {
     await transaction(this.dataSource, async (tx) => {
       const revoked = await this.tokensRepo.revokeFamily(tx.manager, principal.userId, sessionId, 'revoked-by-user');
       if (revoked === 0) throw AppException.notFound('Session');
+      tx.afterCommit(() => this.realtime.disconnectSession(sessionId, { code: 'session-ended', detail: 'The session was revoked.' }));
       await this.audit.record(tx.manager, { action: 'auth.session.revoke', resourceType: 'session', resourceId: sessionId });
     });
   }

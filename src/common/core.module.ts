@@ -1,6 +1,6 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule, seconds } from '@nestjs/throttler';
+import { ThrottlerModule, seconds } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
@@ -14,6 +14,7 @@ import { loggerParams } from './logging/logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { REDIS, RedisModule } from './redis/redis.module';
 import { isAuthRateLimited } from './throttle/auth-rate-limit.decorator';
+import { HttpThrottlerGuard } from './throttle/http-throttler.guard';
 import { RedisThrottlerStorage } from './throttle/redis-throttler.storage';
 
 @Global()
@@ -67,7 +68,7 @@ export class CoreModule implements NestModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: HttpThrottlerGuard },
       ],
       exports: [MetricsModule],
     };

@@ -8,6 +8,7 @@ import { AppException } from '../common/errors/app.exception';
 import { Page, createdAtCursor, toPage } from '../common/pagination/pagination';
 import { CreateTenantDto, TenantDto, TenantOidcInputDto, TenantQueryDto, UpdateTenantDto, toTenantDto } from './dto/tenant.dto';
 import { TenantEntity } from './entities/tenant.entity';
+import { RealtimeService } from '../realtime/realtime.service';
 import { TenantsRepository } from './tenants.repository';
 
 /** What the OIDC login needs of a tenant's identity provider. */
@@ -28,6 +29,7 @@ export class TenantsService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly secrets: SecretBox,
+    private readonly realtime: RealtimeService,
   ) {}
 
   /** The tenant of single-organisation installs; created on first start. */
@@ -87,6 +89,7 @@ export class TenantsService {
       const saved = toTenantDto(await this.tenants.save(tx.manager, tenant));
       const action = dto.disabled === true && !before.disabledAt ? 'tenant.disable' : dto.disabled === false && before.disabledAt ? 'tenant.enable' : 'tenant.update';
       await this.audit.record(tx.manager, { action, resourceType: 'tenant', resourceId: id, tenantId: id, oldValue: before, newValue: saved });
+      if (action === 'tenant.disable') tx.afterCommit(() => this.realtime.disconnectTenant(id));
       return saved;
     });
   }

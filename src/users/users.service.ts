@@ -13,6 +13,7 @@ import {
   BlockUserDto, CreateUserDto, PutUserSettingsDto, UpdateProfileDto, UserDto, UserQueryDto, UserSettingsDto, UserStatus,
 } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
+import { RealtimeService } from '../realtime/realtime.service';
 import { UsersRepository } from './users.repository';
 
 export interface NewUser {
@@ -43,6 +44,7 @@ export class UsersService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly realtime: RealtimeService,
   ) {}
 
   // ---- used by the auth module -------------------------------------------------------------
@@ -153,6 +155,7 @@ export class UsersService {
     user.lockedUntil = null;
     user.tokenVersion += 1;
     await this.users.save(tx.manager, user);
+    tx.afterCommit(() => this.realtime.disconnectUser(userId, { code: 'token-revoked', detail: 'The password was changed.' }));
     await this.audit.record(tx.manager, { action: 'user.password.change', resourceType: 'user', resourceId: userId, tenantId: user.tenantId, actorId: userId });
   }
 
@@ -167,6 +170,7 @@ export class UsersService {
       `UPDATE users SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version`,
       [userId],
     );
+    tx.afterCommit(() => this.realtime.disconnectUser(userId, { code: 'token-revoked', detail: 'Every session was signed out.' }));
     return rows[0]?.token_version ?? 0;
   }
 
@@ -245,11 +249,13 @@ export class UsersService {
     return this.toDto(user);
   }
 
-  block(principal: Principal, id: string, dto: BlockUserDto): Promise<UserDto> {
-    return this.adminChange(principal, id, 'user.block', (u) => {
+  async block(principal: Principal, id: string, dto: BlockUserDto): Promise<UserDto> {
+    const out = await this.adminChange(principal, id, 'user.block', (u) => {
       u.isBlocked = true;
       u.blockedReason = dto.reason ?? null;
     });
+    this.realtime.disconnectUser(id, { code: 'account-blocked', detail: 'The account is blocked.' });
+    return out;
   }
 
   unblock(principal: Principal, id: string): Promise<UserDto> {
@@ -259,11 +265,13 @@ export class UsersService {
     });
   }
 
-  setDisabled(principal: Principal, id: string, disabled: boolean): Promise<UserDto> {
-    return this.adminChange(principal, id, disabled ? 'user.disable' : 'user.enable', (u) => {
+  async setDisabled(principal: Principal, id: string, disabled: boolean): Promise<UserDto> {
+    const out = await this.adminChange(principal, id, disabled ? 'user.disable' : 'user.enable', (u) => {
       u.disabledSince = disabled ? (u.disabledSince ?? new Date()) : null;
       u.isActive = !disabled;
     });
+    if (disabled) this.realtime.disconnectUser(id, { code: 'account-disabled', detail: 'The account is disabled.' });
+    return out;
   }
 
   unlock(principal: Principal, id: string): Promise<UserDto> {
@@ -297,6 +305,7 @@ export class UsersService {
       const user = await this.lockInTenant(tx, principal.tenantId, id);
       await this.access.removeUser(tx, principal.tenantId, id);
       await this.users.delete(tx.manager, id);
+      tx.afterCommit(() => this.realtime.disconnectUser(id, { code: 'account-deleted', detail: 'The account was deleted.' }));
       await this.audit.record(tx.manager, { action: 'user.delete', resourceType: 'user', resourceId: id, oldValue: { email: user.email, username: user.username } });
     });
   }

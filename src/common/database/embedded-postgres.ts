@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface EmbeddedPostgresOptions {
@@ -38,9 +38,14 @@ export class EmbeddedPostgres {
       acquireLock(lockFile);
     }
     try {
+      if (pgDir && !existsSync(pgDir)) {
+        // The first start runs initdb, whose WebAssembly instance stays in memory for the life of
+        // that PGlite (about 450 MiB more RSS). Initialise, close, and reopen as on any later start.
+        await (await PGlite.create({ dataDir: pgDir, loadDataDir: options.snapshot })).close();
+      }
       const db = await PGlite.create({
         dataDir: pgDir,
-        loadDataDir: options.snapshot,
+        loadDataDir: pgDir && existsSync(pgDir) ? undefined : options.snapshot,
       });
       const server = new PGLiteSocketServer({
         db,

@@ -1,0 +1,114 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type Redis from 'ioredis';
+import type { Namespace, Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '../common/config/app-config';
+import { createRedisClient } from '../common/redis/redis.module';
+import { MAX_DISCONNECTION_MS, MAX_SOCKET_PAYLOAD_BYTES } from './realtime.constants';
+
+/** Socket.IO's CORS options from CORS_ORIGINS, with the same meaning as the HTTP CORS in server.ts. */
+export function socketCors(origins: readonly string[]): NonNullable<ServerOptions['cors']> {
+  return {
+    origin: origins.includes('*') ? true : origins.length > 0 ? [...origins] : false,
+    credentials: !origins.includes('*'),
+  };
+}
+
+/**
+ * The Socket.IO server of the app. Nest's IoAdapter attaches it to the HTTP server that
+ * Fastify listens with (`app.getHttpServer()` is Fastify's `http.Server`; engine.io takes
+ * the `/socket.io/` requests and upgrades, and hands every other request to Fastify), so
+ * REST and Socket.IO share one port.
+ *
+ * - frames are limited to 64 KiB (`maxHttpBufferSize`); a bigger one closes the connection;
+ * - CORS follows CORS_ORIGINS;
+ * - connection state recovery keeps a dropped client's id, rooms, data and missed packets
+ *   for two minutes; middlewares (authentication) run again on recovery;
+ * - with REDIS_URL, @socket.io/redis-streams-adapter fans out between nodes. Unlike the
+ *   Pub/Sub redis adapter it supports connection state recovery (missed packets are read
+ *   back from the stream and sessions are kept in Redis, so a client may come back on
+ *   another node) and survives a short Redis outage without losing packets. Its stream,
+ *   channels and session keys are all under `${REDIS_KEY_PREFIX}socket.io`.
+ */
+export class SocketIoAdapter extends IoAdapter {
+  private readonly socketLogger = new Logger('SocketIo');
+  private readonly config: AppConfig;
+  /** The Redis connections of the cluster adapter: ours plus those the adapter duplicates from it. */
+  private readonly redisClients: Redis[] = [];
+  private readonly closed = new WeakSet<Server>();
+
+  constructor(app: INestApplicationContext) {
+    super(app);
+    this.config = app.get(AppConfig);
+  }
+
+  override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
+    const env = this.config.env;
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
+      cors: socketCors(env.CORS_ORIGINS),
+      connectionStateRecovery: { maxDisconnectionDuration: MAX_DISCONNECTION_MS, skipMiddlewares: false },
+      serveClient: false,
+    } as ServerOptions);
+    if (env.REDIS_URL) {
+      const prefix = `${env.REDIS_KEY_PREFIX}socket.io`;
+      server.adapter(
+        createAdapter(this.trackedClient(env.REDIS_URL), {
+          streamName: prefix,
+          channelPrefix: prefix,
+          sessionKeyPrefix: `${prefix}:session:`,
+          maxLen: 10_000,
+          // Short blocking reads, so that a closing node lets go of Redis quickly.
+          blockTimeInMs: 1000,
+        }),
+      );
+      this.socketLogger.log(`Socket.IO fans out through the Redis stream ${prefix}`);
+    }
+    return server;
+  }
+
+  /**
+   * Closes the Socket.IO server (sockets are told "server shutting down", which connection state
+   * recovery keeps, so clients can resume on another node; the adapters stop reading), then the Redis
+   * connections. Socket.IO's close() would also close the HTTP server and wait for its keep-alive
+   * connections; that server is Fastify's, closed next by Nest after in-flight requests finish, so it
+   * is detached first.
+   */
+  override async close(serverOrNamespace: Server | Namespace): Promise<void> {
+    // Nest hands over what the gateway was given: for a gateway with a namespace, the Namespace.
+    const server = 'close' in serverOrNamespace ? serverOrNamespace : serverOrNamespace.server;
+    if (this.closed.has(server)) return;
+    this.closed.add(server);
+    (server as unknown as { httpServer?: unknown }).httpServer = undefined;
+    await server.close();
+    // Closing sockets persist their sessions (SET) through auto-pipelining, which sends on the next tick;
+    // QUIT is sent at once, so let those commands leave first.
+    await new Promise((resolve) => setImmediate(resolve));
+    const clients = this.redisClients.splice(0);
+    await Promise.all(
+      clients.map(async (client) => {
+        if (client.status === 'end') return;
+        await client.quit().catch(() => client.disconnect());
+      }),
+    );
+  }
+
+  /**
+   * A client for the streams adapter. The adapter duplicates it for its blocking XREAD and
+   * its Pub/Sub subscriber; those duplicates are recorded too, so that close() ends them.
+   */
+  private trackedClient(url: string): Redis {
+    const client = createRedisClient(url, 'collab-backend-socket.io');
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+      const copy = duplicate(...args);
+      this.redisClients.push(copy);
+      return copy;
+    }) as Redis['duplicate'];
+    this.redisClients.push(client);
+    return client;
+  }
+}

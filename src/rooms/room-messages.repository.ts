@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { RoomMessageEntity } from './entities/room-message.entity';
+
+export interface MessagePageQuery {
+  limit: number;
+  /** Messages older than this one of the room, newest first. */
+  before?: string;
+  /** Messages newer than this one of the room, oldest first. */
+  after?: string;
+}
+
+@Injectable()
+export class RoomMessagesRepository {
+  constructor(@InjectRepository(RoomMessageEntity) private readonly messages: Repository<RoomMessageEntity>) {}
+
+  findMessage(manager: EntityManager, tenantId: string, roomId: string, id: string, lock = false): Promise<RoomMessageEntity | null> {
+    return manager.findOne(RoomMessageEntity, { where: { tenantId, roomId, id }, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) });
+  }
+
+  exists(tenantId: string, roomId: string, id: string): Promise<boolean> {
+    return this.messages.existsBy({ tenantId, roomId, id });
+  }
+
+  findByClientMessageId(manager: EntityManager, roomId: string, authorId: string, clientMessageId: string): Promise<RoomMessageEntity | null> {
+    return manager.findOneBy(RoomMessageEntity, { roomId, authorId, clientMessageId });
+  }
+
+  /** Inserts a message; null when the author already sent one with the same clientMessageId. */
+  async insertUnlessDuplicate(manager: EntityManager, values: Partial<RoomMessageEntity>): Promise<RoomMessageEntity | null> {
+    const qb = manager.createQueryBuilder().insert().into(RoomMessageEntity).values(values);
+    if (values.clientMessageId) qb.orIgnore();
+    const result = await qb.returning(['id']).execute();
+    const id = (result.raw as Array<{ id: string }>)[0]?.id;
+    return id ? manager.findOneByOrFail(RoomMessageEntity, { id }) : null;
+  }
+
+  save(manager: EntityManager, message: RoomMessageEntity): Promise<RoomMessageEntity> {
+    return manager.save(message);
+  }
+
+  /**
+   * A page of a room's messages by (created_at, id), fetching `limit + 1` rows. The anchor of
+   * `before`/`after` is compared at full precision through a sub-select.
+   */
+  findPage(tenantId: string, roomId: string, query: MessagePageQuery): Promise<RoomMessageEntity[]> {
+    const qb = this.messages.createQueryBuilder('m').where('m.tenant_id = :tenantId AND m.room_id = :roomId', { tenantId, roomId });
+    const anchor = `(SELECT a.created_at, a.id FROM room_messages a WHERE a.id = :anchor AND a.room_id = :roomId)`;
+    const ascending = query.after !== undefined;
+    if (query.before) qb.andWhere(`(m.created_at, m.id) < ${anchor}`, { anchor: query.before });
+    if (query.after) qb.andWhere(`(m.created_at, m.id) > ${anchor}`, { anchor: query.after });
+    const order = ascending ? 'ASC' : 'DESC';
+    return qb.orderBy('m.created_at', order).addOrderBy('m.id', order).limit(query.limit + 1).getMany();
+  }
+}
