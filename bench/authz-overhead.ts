@@ -24,6 +24,8 @@ const TENANTS = 1000;
 const POLICIES = 100;
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+/** on/off runs alternate this many times; the medians are compared (one server run varies by about 15 %). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const OBJECTS = ['rooms', 'events', 'chats', 'files', 'workspaces', 'deployments', 'invites', 'models', 'tariffs', 'licenses'];
 const ACTIONS = ['read', 'create', 'update', 'delete', 'manage'];
 
@@ -68,7 +70,7 @@ interface Run {
 async function measure(authz: 'on' | 'off'): Promise<Run> {
   const child = spawn(process.execPath, [__filename, 'serve', authz], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout! }).on('line', (l) => l.startsWith('{"url"') && resolve(l));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   const { url, rules } = JSON.parse(line) as { url: string; rules: number };
@@ -91,12 +93,15 @@ async function measure(authz: 'on' | 'off'): Promise<Run> {
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'serve') return serve(process.argv[3] as 'on' | 'off');
-  const runs = [await measure('on'), await measure('off')];
-  console.log(`GET /api/v1/groups?limit=1, ${CONNECTIONS} connections, ${DURATION} s, embedded PGlite, ${TENANTS} tenants x ${POLICIES} policies`);
+  const runs: Run[] = [];
+  for (let i = 0; i < ROUNDS; i++) runs.push(await measure('on'), await measure('off'));
+  console.log(`GET /api/v1/groups?limit=1, ${CONNECTIONS} connections, ${DURATION} s per run, embedded PGlite, ${TENANTS} tenants x ${POLICIES} policies`);
   console.log('authorization | casbin rules | req/s | p50 ms | p99 ms | non-2xx | errors');
   for (const r of runs) console.log(`${r.authz.padEnd(13)} | ${String(r.rules).padStart(12)} | ${r.rps.toFixed(0).padStart(5)} | ${String(r.p50).padStart(6)} | ${String(r.p99).padStart(6)} | ${r.non2xx} | ${r.errors}`);
-  const [on, off] = runs;
-  console.log(`enforcement costs ${(((off.rps - on.rps) / off.rps) * 100).toFixed(1)} % of throughput (${(1000 / on.rps - 1000 / off.rps).toFixed(3)} ms of server time per request at this concurrency)`);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const on = median(runs.filter((r) => r.authz === 'on').map((r) => r.rps));
+  const off = median(runs.filter((r) => r.authz === 'off').map((r) => r.rps));
+  console.log(`median req/s: authorization on ${on.toFixed(0)}, off ${off.toFixed(0)}: on/off = ${(on / off).toFixed(3)}`);
   if (runs.some((r) => r.non2xx > 0 || r.errors > 0)) process.exit(1);
 }
 
