@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     DATA_DIR: '/nonexistent',
     JWT_SECRET: randomBytes(48).toString('base64url'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ADMIN_PASSWORD: randomBytes(24).toString('base64url'),
   });
   const app = await createApp(config, embedded.url);
   try {
