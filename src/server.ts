@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { AppConfig } from './common/config/app-config';
 import { withGeneratedSecrets } from './common/config/generated-secrets';
-import { EmbeddedPostgres } from './common/database/embedded-postgres';
+import { EMBEDDED_POOL_SIZE, EmbeddedPostgres } from './common/database/embedded-postgres';
 import { MetricsService } from './common/metrics/metrics.service';
 import { buildOpenApiDocument } from './common/openapi/openapi';
 import { SocketIoAdapter } from './realtime/socket-io.adapter';
@@ -117,7 +117,10 @@ export async function startServer(givenConfig: AppConfig, options: ServerOptions
   const embedded = config.embeddedDatabase ? await EmbeddedPostgres.start({ dataDir: config.dataDir }) : undefined;
   let app: NestFastifyApplication | undefined;
   try {
-    app = await createApp(config, embedded?.url ?? config.env.DATABASE_URL!, options);
+    // PGlite runs one query at a time, and pglite-socket mixes up the extended-protocol messages of
+    // concurrent connections ("portal does not exist"): one connection, and requests queue for it.
+    const appConfig = embedded ? config.with({ DATABASE_POOL_SIZE: EMBEDDED_POOL_SIZE }) : config;
+    app = await createApp(appConfig, embedded?.url ?? config.env.DATABASE_URL!, options);
     await app.listen({ port: config.env.PORT, host: config.env.HOST });
   } catch (err) {
     await app?.close().catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { Env } from '../../src/common/config/config.schema';
+import { EMBEDDED_POOL_SIZE } from '../../src/common/database/embedded-postgres';
 import { RunningServer, ServerOptions, startServer } from '../../src/server';
 import { TestDatabase, createTestDatabase } from './test-database';
 import { testConfig } from './test-env';
@@ -13,7 +14,8 @@ export interface TestApp extends RunningServer {
 export async function startTestApp(overrides: Partial<Env> = {}, options: ServerOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   try {
-    const server = await startServer(testConfig({ DATABASE_URL: database.url, ...overrides }), options);
+    const pool = database.embedded ? { DATABASE_POOL_SIZE: EMBEDDED_POOL_SIZE } : {};
+    const server = await startServer(testConfig({ DATABASE_URL: database.url, ...pool, ...overrides }), options);
     return {
       ...server,
       database,

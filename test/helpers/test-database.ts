@@ -6,6 +6,8 @@ import { SNAPSHOT_ENV, TEMPLATE_ENV, serverDatabaseUrl } from './test-env';
 
 export interface TestDatabase {
   readonly url: string;
+  /** A PGlite behind pglite-socket: open one connection to it (EMBEDDED_POOL_SIZE). */
+  readonly embedded: boolean;
   drop(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const snapshotFile = process.env[SNAPSHOT_ENV];
     if (!snapshotFile) throw new Error(`${SNAPSHOT_ENV} is unset: run the tests through jest (global setup makes the snapshot)`);
     const embedded = await EmbeddedPostgres.start({ snapshot: new Blob([readFileSync(snapshotFile)]) });
-    return { url: embedded.url, drop: () => embedded.stop() };
+    return { url: embedded.url, embedded: true, drop: () => embedded.stop() };
   }
   const template = process.env[TEMPLATE_ENV];
   if (!template) throw new Error(`${TEMPLATE_ENV} is unset: run the tests through jest (global setup makes the template)`);
@@ -34,6 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await adminQuery(serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   return {
     url: withDatabase(serverUrl, name),
+    embedded: false,
     drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
 }

@@ -49,7 +49,7 @@ export const ENV_SCHEMA = {
     'PostgreSQL connection string. Unset: the embedded PGlite database under `DATA_DIR`.',
     true,
   ),
-  DATABASE_POOL_SIZE: v(int(1, 200), '10', 'Connections in the pool of each node.'),
+  DATABASE_POOL_SIZE: v(int(1, 200), '10', 'Connections in the pool of each node (the embedded database always gets one: PGlite runs one query at a time).'),
   DATABASE_MIGRATIONS_RUN: v(bool, 'true', 'Apply pending migrations at start-up.'),
   DATABASE_LOG_SLOW_MS: v(int(0, 600_000), '1000', 'Log queries slower than this many milliseconds (`0`: off).'),
   REDIS_URL: optional(

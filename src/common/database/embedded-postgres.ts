@@ -3,6 +3,9 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Connections an application should open to the embedded database (see startServer). */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export interface EmbeddedPostgresOptions {
   /** A directory for the data files, or undefined for an in-memory database. */
   dataDir?: string;

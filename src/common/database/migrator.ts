@@ -1,27 +1,34 @@
-import { DataSource, Migration } from 'typeorm';
+import { DataSource, Migration, MigrationExecutor, QueryRunner } from 'typeorm';
 
 /** Arbitrary constant: the advisory lock that serialises migrations across nodes. */
 const MIGRATION_LOCK_ID = 727_361_942;
 
 /**
  * Applies pending migrations, holding a PostgreSQL advisory lock so that nodes
- * starting together apply each migration once.
+ * starting together apply each migration once. Everything runs on one
+ * connection (the embedded database's pool has only one).
  */
 export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
-  return withMigrationLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
+  return withMigrationLock(dataSource, (runner) => executor(dataSource, runner).executePendingMigrations());
 }
 
 export async function revertLastMigration(dataSource: DataSource): Promise<void> {
-  await withMigrationLock(dataSource, () => dataSource.undoLastMigration({ transaction: 'each' }));
+  await withMigrationLock(dataSource, (runner) => executor(dataSource, runner).undoLastMigration());
 }
 
-async function withMigrationLock<T>(dataSource: DataSource, fn: () => Promise<T>): Promise<T> {
+function executor(dataSource: DataSource, runner: QueryRunner): MigrationExecutor {
+  const migrations = new MigrationExecutor(dataSource, runner);
+  migrations.transaction = 'each';
+  return migrations;
+}
+
+async function withMigrationLock<T>(dataSource: DataSource, fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     try {
-      return await fn();
+      return await fn(runner);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
     }
