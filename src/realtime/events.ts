@@ -18,25 +18,35 @@ export type AckCallback<T> = (response: Ack<T>) => void;
 
 // ---- server -> client payloads (DESIGN section 7) ----
 
-export interface PresenceMember {
+/** A user with at least one socket in the live room (several sockets count once). */
+export interface PresenceUser {
   userId: string;
-  /** When the user's first socket joined the room (ISO 8601). */
-  joinedAt: string;
+  /** The user's display name, else the username. */
+  displayName: string;
 }
 
 export interface PresencePayload {
   roomId: string;
-  members: PresenceMember[];
+  users: PresenceUser[];
 }
 
+/**
+ * A stored room message. The rooms gateway sends the whole RoomMessageDto (as REST returns it); the
+ * fields after `createdAt` are optional here only so that other emitters need not fill them.
+ */
 export interface MessageNewPayload {
   roomId: string;
   id: string;
-  /** The sender's own id for the message, so a sender can match its pending message. */
-  clientMessageId?: string;
-  authorId: string;
+  /** Null for bot messages and for messages of a deleted user. */
+  authorId: string | null;
   text: string;
   createdAt: string;
+  /** The sender's own id for the message, so a sender can match its pending message. */
+  clientMessageId?: string | null;
+  kind?: 'user' | 'bot';
+  deleted?: boolean;
+  editedAt?: string | null;
+  deletedAt?: string | null;
 }
 
 export interface TypingPayload {
@@ -55,10 +65,16 @@ export interface TranscriptNewPayload {
 export interface WaitingRequestPayload {
   roomId: string;
   userId: string;
+  displayName: string;
   requestedAt: string;
 }
 
 export interface WaitingAdmittedPayload {
+  roomId: string;
+  userId: string;
+}
+
+export interface WaitingDeniedPayload {
   roomId: string;
   userId: string;
 }
@@ -82,6 +98,7 @@ export interface ServerToClientEvents {
   'transcript:new': (payload: TranscriptNewPayload) => void;
   'waiting:request': (payload: WaitingRequestPayload) => void;
   'waiting:admitted': (payload: WaitingAdmittedPayload) => void;
+  'waiting:denied': (payload: WaitingDeniedPayload) => void;
   'member:removed': (payload: MemberRemovedPayload) => void;
   'session:ended': (payload: SessionEndedPayload) => void;
   /** An error of an event sent without an acknowledgement callback. */
@@ -94,7 +111,19 @@ export type ServerEventPayload<E extends ServerEvent> = Parameters<ServerToClien
 /** Client -> server events are declared by their gateways (`@SubscribeMessage`); this map is for typed clients. */
 export interface ClientToServerEvents {
   ping: (payload: PingPayload | undefined, ack: AckCallback<PongData>) => void;
+  // The live rooms (src/rooms/rooms.gateway.ts, docs/rooms.md "Socket.IO protocol").
+  'room:join': (payload: { roomId: string; password?: string }, ack: AckCallback<RoomJoinData>) => void;
+  'room:leave': (payload: { roomId: string }, ack: AckCallback<{ status: 'left' }>) => void;
+  'message:send': (payload: { roomId: string; text: string; clientMessageId: string }, ack: AckCallback<MessageNewPayload>) => void;
+  typing: (payload: { roomId: string }, ack: AckCallback<Record<string, never>>) => void;
+  'waiting:admit': (payload: { roomId: string; userId: string }, ack: AckCallback<{ admitted: number }>) => void;
+  'waiting:deny': (payload: { roomId: string; userId: string }, ack: AckCallback<{ denied: number }>) => void;
 }
+
+/** The answer to `room:join`: in the room (with who is there), or held in the waiting room. */
+export type RoomJoinData =
+  | { status: 'joined'; presence: PresenceUser[]; waiting?: PresenceUser[] }
+  | { status: 'waiting' };
 
 export interface PingPayload {
   nonce?: string;
@@ -112,6 +141,8 @@ export type InterServerEvents = Record<string, never>;
 /** What the handshake leaves on `socket.data`. */
 export interface SocketData {
   principal: Principal;
+  /** Set by the rooms gateway at the first `room:join`: the name shown in presence. */
+  displayName?: string;
 }
 
 export type RoomsNamespace = Namespace<Record<string, (...args: never[]) => void>, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -26,11 +26,21 @@ export const ROOM_PERMISSIONS = [
   'manage-moderators',
   'transfer-ownership',
   'delete-room',
+  // Room extras (docs/rooms.md, "Transcripts, invites, SIP, streaming, panels, module resources").
+  'post-transcript',
+  'edit-panels',
+  'edit-module-resources',
+  'manage-invites',
+  'manage-sip',
+  'manage-streaming',
 ] as const;
 export type RoomPermission = (typeof ROOM_PERMISSIONS)[number];
 
-const MEMBER: RoomPermission[] = ['view', 'read', 'leave', 'post-message', 'edit-own-message', 'delete-own-message'];
-const MODERATOR: RoomPermission[] = [...MEMBER, 'delete-any-message', 'update-room', 'manage-members'];
+const MEMBER: RoomPermission[] = [
+  'view', 'read', 'leave', 'post-message', 'edit-own-message', 'delete-own-message',
+  'post-transcript', 'edit-panels', 'edit-module-resources',
+];
+const MODERATOR: RoomPermission[] = [...MEMBER, 'delete-any-message', 'update-room', 'manage-members', 'manage-invites', 'manage-sip', 'manage-streaming'];
 
 /**
  * The room role -> permission table (docs/rooms.md). The only place that says what a room role may

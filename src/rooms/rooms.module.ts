@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../access/access.module';
+import { RealtimeCoreModule } from '../realtime/realtime-core.module';
 import { UsersModule } from '../users/users.module';
 import { RoomMemberEntity } from './entities/room-member.entity';
 import { RoomMessageEntity } from './entities/room-message.entity';
@@ -11,14 +13,29 @@ import { RoomMessagesController } from './room-messages.controller';
 import { RoomMessagesRepository } from './room-messages.repository';
 import { RoomMessagesService } from './room-messages.service';
 import { RoomsController } from './rooms.controller';
+import { RoomsGateway } from './rooms.gateway';
 import { RoomsRepository } from './rooms.repository';
 import { RoomsService } from './rooms.service';
+import { DashboardPanelEntity, ModuleResourceEntity, RoomInviteEntity, RoomSipConfigEntity, RoomStreamingTargetEntity, RoomTranscriptEntity } from './entities/room-extras.entity';
+import { JsonPatchContentType, RoomContentController } from './room-content.controller';
+import { RoomContentService } from './room-content.service';
+import { RoomInvitesController } from './room-invites.controller';
+import { RoomInvitesService } from './room-invites.service';
+import { RoomMediaController } from './room-media.controller';
+import { RoomMediaService } from './room-media.service';
+import { RoomTranscriptsController } from './room-transcripts.controller';
+import { RoomTranscriptsService } from './room-transcripts.service';
 
-/** Rooms, members and messages (issue 4). The gateway will use RoomsService, RoomMessagesService, RoomAccess and RoomEvents. */
+/** Transcripts, invites, SIP, streaming targets, panels and module resources (issue 4 items 4-6). */
+const EXTRA_ENTITIES = [RoomTranscriptEntity, RoomInviteEntity, RoomSipConfigEntity, RoomStreamingTargetEntity, DashboardPanelEntity, ModuleResourceEntity];
+const EXTRA_CONTROLLERS = [RoomTranscriptsController, RoomInvitesController, RoomMediaController, RoomContentController];
+const EXTRA_PROVIDERS = [RoomTranscriptsService, RoomInvitesService, RoomMediaService, RoomContentService, JsonPatchContentType];
+
+/** Rooms, members and messages (issue 4), and their Socket.IO gateway (RoomsGateway, on the namespace RealtimeModule prepares). */
 @Module({
-  imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity, RoomMessageEntity]), UsersModule],
-  controllers: [RoomsController, RoomMembersController, RoomMessagesController],
-  providers: [RoomsService, RoomsRepository, RoomMessagesService, RoomMessagesRepository, RoomAccess, RoomEvents],
+  imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity, RoomMessageEntity, ...EXTRA_ENTITIES]), UsersModule, AccessModule, RealtimeCoreModule],
+  controllers: [RoomsController, RoomMembersController, RoomMessagesController, ...EXTRA_CONTROLLERS],
+  providers: [RoomsService, RoomsRepository, RoomMessagesService, RoomMessagesRepository, RoomAccess, RoomEvents, RoomsGateway, ...EXTRA_PROVIDERS],
   exports: [RoomsService, RoomMessagesService, RoomAccess, RoomEvents],
 })
 export class RoomsModule {}

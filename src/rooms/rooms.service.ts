@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SecretBox, randomToken } from '../common/crypto/crypto';
-import { hashPassword } from '../common/crypto/password';
+import { hashPassword, verifyPassword } from '../common/crypto/password';
 import { Tx, transaction } from '../common/database/transaction';
 import { AppException } from '../common/errors/app.exception';
 import { Page, PageQueryDto, createdAtCursor, toPage } from '../common/pagination/pagination';
@@ -11,11 +11,20 @@ import { UsersService } from '../users/users.service';
 import { AddRoomMemberDto, RoomMemberDto, UpdateRoomMemberDto } from './dto/room-member.dto';
 import { CreateRoomDto, RoomDto, RoomQueryDto, UpdateRoomDto } from './dto/room.dto';
 import { RoomEntity } from './entities/room.entity';
-import { RoomAccess, RoomActor } from './room-access';
+import { RoomAccess, RoomActor, RoomPermission } from './room-access';
 import { RoomEvents } from './room-events';
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, RoomRole } from './rooms.constants';
 import { roomAuditState, toRoomDto, toRoomMemberDto } from './rooms.mapper';
 import { RoomsRepository } from './rooms.repository';
+
+/** What `room:join` needs to know about the caller (RoomsService.authorizeLiveJoin). */
+export interface LiveJoin {
+  roomId: string;
+  role: RoomRole;
+  /** The room has a waiting room and the caller cannot admit people: hold the socket until admitted. */
+  mustWait: boolean;
+  displayName: string;
+}
 
 /** How often a colliding join code is redrawn before giving up (31^9 codes: a collision is rare). */
 const JOIN_CODE_ATTEMPTS = 10;
@@ -192,6 +201,39 @@ export class RoomsService {
       this.access.assert(membership, 'leave');
       await this.dropMember(tx, actor, room, actor.userId, membership!.role, 'left');
     });
+  }
+
+  // ---- live rooms (the Socket.IO gateway) ---------------------------------------------------
+
+  /**
+   * `room:join`: the actor must be able to `read` the room (member; another tenant's room is a 404).
+   * Those who cannot manage members need the room password, when it has one (403
+   * `wrong-room-password`), and wait for admission when the room has a waiting room.
+   */
+  async authorizeLiveJoin(actor: RoomActor, roomId: string, password?: string): Promise<LiveJoin> {
+    const manager = this.dataSource.manager;
+    const { room, membership } = await this.access.require(manager, actor, roomId, 'read');
+    const moderator = this.access.can(membership, 'manage-members');
+    if (room.passwordHash !== null && !moderator && !(password !== undefined && (await verifyPassword(room.passwordHash, password)))) {
+      throw AppException.forbidden(password === undefined ? 'This room needs a password.' : 'The room password is wrong.', 'wrong-room-password');
+    }
+    const row = await this.rooms.findMemberRow(manager, actor.tenantId, room.id, actor.userId);
+    return { roomId: room.id, role: membership!.role, mustWait: room.waitingRoom && !moderator, displayName: row?.displayName || row?.username || actor.userId };
+  }
+
+  /** A live-room action: RoomAccess's check of `permission` (404 outside the tenant, 403 without the role). */
+  async authorizeLive(actor: RoomActor, roomId: string, permission: RoomPermission): Promise<void> {
+    await this.access.require(this.dataSource.manager, actor, roomId, permission);
+  }
+
+  /** Which of `userIds` may manage the members of the room (they answer waiting-room requests). */
+  async liveModerators(tenantId: string, roomId: string, userIds: readonly string[]): Promise<string[]> {
+    const result: string[] = [];
+    for (const userId of new Set(userIds)) {
+      const membership = await this.rooms.findMembership(this.dataSource.manager, roomId, userId);
+      if (membership && membership.tenantId === tenantId && this.access.can(membership, 'manage-members')) result.push(userId);
+    }
+    return result;
   }
 
   // ---- helpers -------------------------------------------------------------------------------

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import { Socket, io } from 'socket.io-client';
+import type { Ack, ServerToClientEvents } from '../../src/realtime/events';
+import { ROOMS_NAMESPACE } from '../../src/realtime/realtime.constants';
+import { RunningServer, startServer } from '../../src/server';
+import { TestUser, newTenant, newUser } from '../helpers/factory';
+import { http } from '../helpers/http';
+import { TestApp, startTestApp } from '../helpers/test-app';
+import { testConfig } from '../helpers/test-env';
+
+/** The live rooms protocol on /rooms (src/rooms/rooms.gateway.ts), with a real socket.io-client. */
+
+type Client = Socket<ServerToClientEvents>;
+const clients: Client[] = [];
+
+async function connect(url: string, token: string): Promise<Client> {
+  const socket: Client = io(`${url}${ROOMS_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+  clients.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** Sends an event (any payload, also malformed ones) and resolves with its ack. */
+async function send<T = any>(socket: Client, event: string, ...payload: unknown[]): Promise<Ack<T>> {
+  const timed = socket.timeout(5000);
+  return (await (timed.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>).call(timed, event, ...payload)) as Ack<T>;
+}
+
+function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: Client, event: E, match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true, timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      if (!match(payload)) return;
+      clearTimeout(timer);
+      (socket.off as (e: string, l: unknown) => void)(event, listener);
+      resolve(payload);
+    };
+    const timer = setTimeout(() => {
+      (socket.off as (e: string, l: unknown) => void)(event, listener);
+      reject(new Error(`no ${String(event)} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    (socket.on as (e: string, l: unknown) => void)(event, listener);
+  });
+}
+
+/** Records every `event` a socket receives from now on. */
+function record<E extends keyof ServerToClientEvents>(socket: Client, event: E): Array<Parameters<ServerToClientEvents[E]>[0]> {
+  const seen: Array<Parameters<ServerToClientEvents[E]>[0]> = [];
+  (socket.on as (e: string, l: unknown) => void)(event, (payload: Parameters<ServerToClientEvents[E]>[0]) => seen.push(payload));
+  return seen;
+}
+
+const withRedis = process.env.REDIS_URL ? describe : describe.skip;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const userIds = (users: Array<{ userId: string }>) => users.map((u) => u.userId).sort();
+
+afterEach(() => {
+  for (const socket of clients.splice(0)) socket.disconnect();
+});
+
+describe('live rooms over Socket.IO (/rooms)', () => {
+  let app: TestApp;
+  let owner: TestUser;
+  let moderator: TestUser;
+  let member: TestUser;
+  let guest: TestUser;
+  let outsider: TestUser;
+
+  const t = (u: TestUser) => ({ token: u.accessToken });
+  const createRoom = async (body: Record<string, unknown> = {}, by: TestUser = owner): Promise<string> => {
+    const res = await http.post(app.api('/rooms'), { name: 'Live', type: 'CHAT', ...body }, t(by));
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+    for (const [user, role] of [[moderator, 'MODERATOR'], [member, 'MEMBER'], [guest, 'GUEST']] as const) {
+      if (by.id === owner.id) expect((await http.post(app.api(`/rooms/${id}/members`), { userId: user.id, role }, t(owner))).status).toBe(201);
+    }
+    return id;
+  };
+  const joined = async (user: TestUser, roomId: string): Promise<Client> => {
+    const socket = await connect(app.url, user.accessToken);
+    expect(await send(socket, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
+    return socket;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    [owner, moderator, member, guest, outsider] = [await newUser(app), await newUser(app), await newUser(app), await newUser(app), await newUser(app)];
+  });
+  afterAll(() => app?.close());
+
+  it('joins a room, answers with presence, and tells everyone who is there (users once, however many sockets)', async () => {
+    const roomId = await createRoom();
+    const a = await connect(app.url, owner.accessToken);
+    const ownPresence = nextEvent(a, 'presence');
+    expect(await send(a, 'room:join', { roomId })).toEqual({ ok: true, data: { status: 'joined', presence: [{ userId: owner.id, displayName: owner.username }], waiting: [] } });
+    expect(await ownPresence).toEqual({ roomId, users: [{ userId: owner.id, displayName: owner.username }] });
+
+    const seen = nextEvent(a, 'presence', (p) => p.users.length === 2);
+    const b = await joined(member, roomId);
+    expect(userIds((await seen).users)).toEqual([owner.id, member.id].sort());
+    const second = await connect(app.url, member.accessToken);
+    const again = await send(second, 'room:join', { roomId });
+    expect(again.ok && again.data.status === 'joined' && userIds(again.data.presence)).toEqual([owner.id, member.id].sort());
+
+    // Joining twice is harmless; leaving sends presence without the user once all its sockets are gone.
+    expect(await send(b, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
+    expect(await send(b, 'room:leave', { roomId })).toEqual({ ok: true, data: { status: 'left' } });
+    const gone = nextEvent(a, 'presence', (p) => p.users.length === 1);
+    second.disconnect(); // a dropped socket counts as leaving
+    expect((await gone).users).toEqual([{ userId: owner.id, displayName: owner.username }]);
+  });
+
+  it("refuses another tenant's room like a missing one (404) and a non-member with RoomAccess's 403", async () => {
+    const roomId = await createRoom();
+    const tenant = await newTenant(app);
+    const foreigner = await newUser(app, { tenantId: tenant.id });
+    const foreign = await connect(app.url, foreigner.accessToken);
+    const missing = await send(foreign, 'room:join', { roomId: randomUUID() });
+    expect(missing).toMatchObject({ ok: false, error: { status: 404, code: 'not-found' } });
+    expect(await send(foreign, 'room:join', { roomId })).toEqual(missing);
+
+    const stranger = await connect(app.url, outsider.accessToken);
+    expect(await send(stranger, 'room:join', { roomId })).toMatchObject({ ok: false, error: { status: 403, code: 'not-a-room-member' } });
+    // Not joined: nothing to send to.
+    expect(await send(stranger, 'message:send', { roomId, text: 'hi', clientMessageId: randomUUID() })).toMatchObject({ ok: false, error: { status: 403, code: 'room-not-joined' } });
+  });
+
+  it('asks members and guests for the room password; owners and moderators skip it', async () => {
+    const roomId = await createRoom({ password: 'secret-1' });
+    const socket = await connect(app.url, member.accessToken);
+    expect(await send(socket, 'room:join', { roomId })).toMatchObject({ ok: false, error: { status: 403, code: 'wrong-room-password' } });
+    expect(await send(socket, 'room:join', { roomId, password: 'secret-2' })).toMatchObject({ ok: false, error: { status: 403, code: 'wrong-room-password' } });
+    expect(await send(socket, 'room:join', { roomId, password: 'secret-1' })).toMatchObject({ ok: true, data: { status: 'joined' } });
+    await joined(moderator, roomId);
+  });
+
+  it('holds members in the waiting room until a moderator admits them; denies too', async () => {
+    const roomId = await createRoom({ waitingRoom: true });
+    const mod = await joined(moderator, roomId);
+    const request = nextEvent(mod, 'waiting:request');
+    const waiter = await connect(app.url, member.accessToken);
+    expect(await send(waiter, 'room:join', { roomId })).toEqual({ ok: true, data: { status: 'waiting' } });
+    expect(await request).toEqual({ roomId, userId: member.id, displayName: member.username, requestedAt: expect.any(String) });
+    // Waiting is not being in the room.
+    expect(await send(waiter, 'message:send', { roomId, text: 'let me in', clientMessageId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'room-not-joined' } });
+    // A moderator joining later sees who waits; a member cannot admit.
+    const late = await connect(app.url, owner.accessToken);
+    expect(await send(late, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined', waiting: [{ userId: member.id }] } });
+    const other = await connect(app.url, guest.accessToken);
+    expect(await send(other, 'waiting:admit', { roomId, userId: member.id })).toMatchObject({ ok: false, error: { status: 403 } });
+
+    const admitted = nextEvent(waiter, 'waiting:admitted');
+    const presence = nextEvent(mod, 'presence', (p) => p.users.some((u) => u.userId === member.id));
+    expect(await send(mod, 'waiting:admit', { roomId, userId: member.id })).toEqual({ ok: true, data: { admitted: 1 } });
+    expect(await admitted).toEqual({ roomId, userId: member.id });
+    await presence;
+    const message = nextEvent(mod, 'message:new');
+    expect(await send(waiter, 'message:send', { roomId, text: 'thanks', clientMessageId: randomUUID() })).toMatchObject({ ok: true, data: { text: 'thanks' } });
+    expect(await message).toMatchObject({ roomId, authorId: member.id, text: 'thanks' });
+    expect(await send(mod, 'waiting:admit', { roomId, userId: member.id })).toMatchObject({ ok: false, error: { status: 404, code: 'not-waiting' } });
+
+    // Deny: the guest waits, is turned away and is still not in the room.
+    expect(await send(other, 'room:join', { roomId })).toEqual({ ok: true, data: { status: 'waiting' } });
+    const denied = nextEvent(other, 'waiting:denied');
+    expect(await send(mod, 'waiting:deny', { roomId, userId: guest.id })).toEqual({ ok: true, data: { denied: 1 } });
+    expect(await denied).toEqual({ roomId, userId: guest.id });
+    expect(await send(other, 'typing', { roomId })).toMatchObject({ ok: false, error: { code: 'room-not-joined' } });
+  });
+
+  it('stores a message before broadcasting it once, acks the stored message; a resend is the same message and no broadcast', async () => {
+    const roomId = await createRoom();
+    const sender = await joined(member, roomId);
+    const listener = await joined(owner, roomId);
+    const heard = record(listener, 'message:new');
+    const own = record(sender, 'message:new');
+    const clientMessageId = randomUUID();
+    const first = nextEvent(listener, 'message:new');
+    const ack = await send(sender, 'message:send', { roomId, text: 'hello room', clientMessageId });
+    expect(ack).toEqual({ ok: true, data: expect.objectContaining({ roomId, authorId: member.id, kind: 'user', text: 'hello room', clientMessageId, deleted: false }) });
+    const stored = ack.ok ? ack.data : undefined;
+    expect(await first).toEqual(stored);
+    const list = await http.get(app.api(`/rooms/${roomId}/messages`), t(owner));
+    expect(list.body.items).toEqual([stored]);
+
+    const resend = await send(sender, 'message:send', { roomId, text: 'hello room', clientMessageId });
+    expect(resend).toEqual({ ok: true, data: stored });
+    await sleep(300);
+    expect(heard).toHaveLength(1);
+    expect(own).toHaveLength(1);
+    expect((await http.get(app.api(`/rooms/${roomId}/messages`), t(owner))).body.items).toHaveLength(1);
+
+    // A guest is in the room but may not post (RoomAccess, like REST).
+    const guestSocket = await joined(guest, roomId);
+    expect(await send(guestSocket, 'message:send', { roomId, text: 'hi', clientMessageId: randomUUID() })).toMatchObject({ ok: false, error: { status: 403, code: 'room-permission-denied' } });
+  });
+
+  it('sends messages posted over REST to the sockets in the room', async () => {
+    const roomId = await createRoom();
+    const socket = await joined(member, roomId);
+    const message = nextEvent(socket, 'message:new');
+    const res = await http.post(app.api(`/rooms/${roomId}/messages`), { text: 'from REST' }, t(owner));
+    expect(res.status).toBe(201);
+    expect(await message).toEqual(res.body);
+  });
+
+  it('answers oversized and malformed payloads with a 400 naming the field; the socket stays connected', async () => {
+    const roomId = await createRoom();
+    const socket = await joined(member, roomId);
+    const long = await send(socket, 'message:send', { roomId, text: 'x'.repeat(4001), clientMessageId: randomUUID() });
+    expect(long).toMatchObject({ ok: false, error: { status: 400, code: 'validation-failed', errors: [expect.objectContaining({ field: 'text' })] } });
+    const cases: Array<[string, unknown, string | undefined]> = [
+      ['message:send', { roomId, clientMessageId: randomUUID() }, 'text'],
+      ['message:send', { roomId, text: 'hi' }, 'clientMessageId'],
+      ['message:send', { roomId, text: 42, clientMessageId: randomUUID() }, 'text'],
+      ['message:send', { roomId, text: '   ', clientMessageId: randomUUID() }, 'text'],
+      ['message:send', { roomId, text: 'hi', clientMessageId: randomUUID(), admin: true }, 'admin'],
+      ['room:join', { roomId: 'not-a-uuid' }, 'roomId'],
+      ['room:join', {}, 'roomId'],
+      ['typing', { roomId: 5 }, 'roomId'],
+      ['waiting:admit', { roomId }, 'userId'],
+    ];
+    for (const [event, payload, field] of cases) {
+      const ack = await send(socket, event, payload);
+      expect(ack).toMatchObject({ ok: false, error: { status: 400, code: 'validation-failed' } });
+      expect(!ack.ok && ack.error.errors?.map((e) => e.field)).toContain(field);
+    }
+    for (const bad of ['text', 7, null, [roomId]]) {
+      expect(await send(socket, 'room:leave', bad)).toMatchObject({ ok: false, error: { status: 400, code: 'invalid-payload' } });
+    }
+    expect(socket.connected).toBe(true);
+    expect(await send(socket, 'ping')).toMatchObject({ ok: true, data: { pong: true } });
+    expect(await send(socket, 'message:send', { roomId, text: 'still here', clientMessageId: randomUUID() })).toMatchObject({ ok: true });
+  });
+
+  it('rate limits message:send per socket with 429 acks', async () => {
+    const roomId = await createRoom();
+    const socket = await joined(member, roomId);
+    const acks = await Promise.all(Array.from({ length: 14 }, (_, i) => send(socket, 'message:send', { roomId, text: `m${i}`, clientMessageId: randomUUID() })));
+    expect(acks.filter((a) => a.ok)).toHaveLength(10);
+    expect(acks.filter((a) => !a.ok)).toEqual(Array(4).fill({ ok: false, error: expect.objectContaining({ status: 429, code: 'too-many-requests' }) }));
+    expect(socket.connected).toBe(true);
+  });
+
+  it('takes a removed member out of the room and tells it member:removed', async () => {
+    const roomId = await createRoom();
+    const removed = await joined(member, roomId);
+    const watcher = await joined(owner, roomId);
+    const notice = nextEvent(removed, 'member:removed');
+    const presence = nextEvent(watcher, 'presence', (p) => !p.users.some((u) => u.userId === member.id));
+    expect((await http.delete(app.api(`/rooms/${roomId}/members/${member.id}`), t(owner))).status).toBe(204);
+    expect(await notice).toEqual({ roomId, userId: member.id });
+    expect(userIds((await presence).users)).toEqual([owner.id]);
+    const heard = record(removed, 'message:new');
+    await http.post(app.api(`/rooms/${roomId}/messages`), { text: 'after removal' }, t(owner));
+    expect(await send(removed, 'message:send', { roomId, text: 'hi', clientMessageId: randomUUID() })).toMatchObject({ ok: false, error: { status: 403, code: 'room-not-joined' } });
+    expect(await send(removed, 'room:join', { roomId })).toMatchObject({ ok: false, error: { status: 403, code: 'not-a-room-member' } });
+    await sleep(200);
+    expect(heard).toHaveLength(0);
+  });
+
+  it('relays typing to the others in the room, stores nothing, and throttles it', async () => {
+    const roomId = await createRoom();
+    const typist = await joined(member, roomId);
+    const other = await joined(owner, roomId);
+    const own = record(typist, 'typing');
+    const typing = nextEvent(other, 'typing');
+    expect(await send(typist, 'typing', { roomId })).toEqual({ ok: true, data: {} });
+    expect(await typing).toEqual({ roomId, userId: member.id });
+    expect(await send(typist, 'typing', { roomId })).toMatchObject({ ok: false, error: { status: 429 } });
+    await sleep(200);
+    expect(own).toHaveLength(0);
+    expect((await http.get(app.api(`/rooms/${roomId}/messages`), t(owner))).body.items).toEqual([]);
+  });
+});
+
+withRedis('live rooms across nodes (REDIS_URL)', () => {
+  let a: TestApp;
+  let b: RunningServer;
+
+  beforeAll(async () => {
+    const prefix = `test-rooms-${process.pid}-${Date.now()}:`;
+    a = await startTestApp({ REDIS_KEY_PREFIX: prefix });
+    b = await startServer(testConfig({ DATABASE_URL: a.database.url, REDIS_KEY_PREFIX: prefix }));
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('shares presence, the waiting room and messages between sockets on different nodes', async () => {
+    const owner = await newUser(a);
+    const member = await newUser(a);
+    const room = await http.post(a.api('/rooms'), { name: 'Nodes', type: 'CHAT', waitingRoom: true }, { token: owner.accessToken });
+    const roomId = room.body.id as string;
+    expect((await http.post(a.api(`/rooms/${roomId}/members`), { userId: member.id, role: 'MEMBER' }, { token: owner.accessToken })).status).toBe(201);
+
+    const onA = await connect(a.url, owner.accessToken);
+    expect(await send(onA, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
+    const request = nextEvent(onA, 'waiting:request');
+    const onB = await connect(b.url, member.accessToken);
+    expect(await send(onB, 'room:join', { roomId })).toEqual({ ok: true, data: { status: 'waiting' } });
+    expect(await request).toMatchObject({ roomId, userId: member.id });
+
+    const admitted = nextEvent(onB, 'waiting:admitted');
+    const presence = nextEvent(onA, 'presence', (p) => p.users.length === 2);
+    expect(await send(onA, 'waiting:admit', { roomId, userId: member.id })).toEqual({ ok: true, data: { admitted: 1 } });
+    await admitted;
+    expect(userIds((await presence).users)).toEqual([owner.id, member.id].sort());
+
+    const heardOnA = nextEvent(onA, 'message:new', (m) => m.text === 'from node B');
+    const ack = await send(onB, 'message:send', { roomId, text: 'from node B', clientMessageId: randomUUID() });
+    expect(ack.ok).toBe(true);
+    expect(await heardOnA).toMatchObject({ text: 'from node B', authorId: member.id });
+    const heardOnB = nextEvent(onB, 'message:new', (m) => m.text === 'REST on node A');
+    expect((await http.post(a.api(`/rooms/${roomId}/messages`), { text: 'REST on node A' }, { token: owner.accessToken })).status).toBe(201);
+    expect(await heardOnB).toMatchObject({ text: 'REST on node A' });
+  });
+});
