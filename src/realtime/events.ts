@@ -116,8 +116,25 @@ export interface ClientToServerEvents {
   'room:leave': (payload: { roomId: string }, ack: AckCallback<{ status: 'left' }>) => void;
   'message:send': (payload: { roomId: string; text: string; clientMessageId: string }, ack: AckCallback<MessageNewPayload>) => void;
   typing: (payload: { roomId: string }, ack: AckCallback<Record<string, never>>) => void;
+  'transcript:append': (
+    payload: { roomId: string; text: string; startedAt?: number; endedAt?: number; speakerUserId?: string; language?: string },
+    ack: AckCallback<TranscriptSegmentData>,
+  ) => void;
   'waiting:admit': (payload: { roomId: string; userId: string }, ack: AckCallback<{ admitted: number }>) => void;
   'waiting:deny': (payload: { roomId: string; userId: string }, ack: AckCallback<{ denied: number }>) => void;
+}
+
+/** The answer to `transcript:append`: the stored segment (the `RoomTranscriptDto` of REST). */
+export interface TranscriptSegmentData {
+  id: string;
+  roomId: string;
+  authorId: string | null;
+  speakerUserId: string | null;
+  text: string;
+  language: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  createdAt: string;
 }
 
 /** The answer to `room:join`: in the room (with who is there), or held in the waiting room. */

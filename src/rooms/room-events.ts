@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import type { RoomTranscriptDto } from './dto/room-extras.dto';
 import type { RoomMessageDto } from './dto/room-message.dto';
 import type { RoomRole } from './rooms.constants';
 
@@ -19,6 +20,7 @@ export interface RoomEventMap {
   'message.posted': RoomRef & { message: RoomMessageDto };
   'message.edited': RoomRef & { message: RoomMessageDto };
   'message.deleted': RoomRef & { message: RoomMessageDto };
+  'transcript.appended': RoomRef & { transcript: RoomTranscriptDto };
 }
 export type RoomEventName = keyof RoomEventMap;
 export type RoomEventListener<K extends RoomEventName> = (payload: RoomEventMap[K]) => void | Promise<void>;

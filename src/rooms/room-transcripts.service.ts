@@ -7,6 +7,7 @@ import { Page, PageQueryDto, createdAtCursor, pageByCreatedAt, toPage } from '..
 import { AppendTranscriptDto, RoomTranscriptDto } from './dto/room-extras.dto';
 import { RoomTranscriptEntity } from './entities/room-extras.entity';
 import { RoomAccess, RoomActor } from './room-access';
+import { RoomEvents } from './room-events';
 import { toTranscriptDto } from './room-extras.mapper';
 import { RoomsRepository } from './rooms.repository';
 
@@ -50,6 +51,7 @@ export class RoomTranscriptsService {
     private readonly rooms: RoomsRepository,
     private readonly access: RoomAccess,
     private readonly audit: AuditService,
+    private readonly events: RoomEvents,
   ) {}
 
   async list(actor: RoomActor, roomId: string, query: PageQueryDto): Promise<Page<RoomTranscriptDto>> {
@@ -83,7 +85,10 @@ export class RoomTranscriptsService {
         action: 'room.transcript.append', resourceType: 'room-transcript', resourceId: saved.id, tenantId: actor.tenantId, actorId: actor.userId,
         newValue: { roomId: room.id, speakerUserId: saved.speakerUserId, startedAt: saved.startedAtMs, endedAt: saved.endedAtMs, length: saved.content.length },
       });
-      return toTranscriptDto(saved);
+      const transcript = toTranscriptDto(saved);
+      // Fanned out as `transcript:new` by the gateway, once, for REST and socket appends alike.
+      tx.afterCommit(() => this.events.emit('transcript.appended', { tenantId: actor.tenantId, roomId: room.id, transcript }));
+      return transcript;
     });
   }
 }

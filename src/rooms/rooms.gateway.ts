@@ -3,16 +3,18 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, We
 import { AccessService } from '../access/access.service';
 import { AppException } from '../common/errors/app.exception';
 import { ok, parsePayload } from '../realtime/ack';
-import type { Ack, MessageNewPayload, PresenceUser, RoomJoinData, RoomsSocket } from '../realtime/events';
+import type { Ack, MessageNewPayload, PresenceUser, RoomJoinData, RoomsSocket, TranscriptNewPayload } from '../realtime/events';
 import { RateLimitEvent } from '../realtime/rate-limit';
 import { ROOMS_NAMESPACE, roomChannel, userRoom } from '../realtime/realtime.constants';
 import { RealtimeService } from '../realtime/realtime.service';
 import { SocketHandlers } from '../realtime/socket-handlers.decorator';
-import { JoinRoomPayload, RoomRefPayload, SendMessagePayload, WaitingDecisionPayload } from './dto/socket.dto';
+import type { RoomTranscriptDto } from './dto/room-extras.dto';
+import { AppendTranscriptPayload, JoinRoomPayload, RoomRefPayload, SendMessagePayload, WaitingDecisionPayload } from './dto/socket.dto';
 import { presenceOf, waitingChannel } from './presence';
 import type { RoomActor } from './room-access';
 import { RoomEvents } from './room-events';
 import { RoomMessagesService } from './room-messages.service';
+import { RoomTranscriptsService } from './room-transcripts.service';
 import { RoomsService } from './rooms.service';
 
 /** The prefix of the Socket.IO rooms of live rooms (`room:<id>`). */
@@ -37,6 +39,7 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
     private readonly events: RoomEvents,
     private readonly access: AccessService,
     private readonly realtime: RealtimeService,
+    private readonly transcripts: RoomTranscriptsService,
   ) {}
 
   onModuleInit(): void {
@@ -49,6 +52,11 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
         this.realtime.nsp().in(userRoom(userId)).socketsLeave(waitingChannel(roomId));
         this.realtime.emitToUser(userId, 'member:removed', { roomId, userId });
         await this.broadcastPresence(roomId, userId);
+      }),
+      this.events.on('transcript.appended', ({ roomId, transcript }) => {
+        // The whole RoomTranscriptDto (as REST returns it) plus `userId`, the author (TranscriptNewPayload).
+        const payload = { ...transcript, userId: transcript.authorId ?? '' } satisfies TranscriptNewPayload;
+        this.realtime.emitToRoom(roomId, 'transcript:new', payload);
       }),
       this.events.on('room.deleted', ({ roomId }) => {
         this.realtime.nsp().in([roomChannel(roomId), waitingChannel(roomId)]).socketsLeave([roomChannel(roomId), waitingChannel(roomId)]);
@@ -145,6 +153,20 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
     await this.casbin(socket, 'create');
     const { message } = await this.messages.post(this.actor(socket), dto.roomId, { text: dto.text, clientMessageId: dto.clientMessageId });
     return ok(message);
+  }
+
+  /**
+   * `transcript:append {roomId, text, startedAt?, endedAt?, speakerUserId?, language?}`: stored by
+   * RoomTranscriptsService.append (the REST path: Casbin `rooms:create`, RoomAccess `post-transcript`),
+   * acknowledged with the stored segment. `transcript:new` goes out from the transcript.appended event.
+   */
+  @SubscribeMessage('transcript:append')
+  @RateLimitEvent(10, 1000)
+  async appendTranscript(@ConnectedSocket() socket: RoomsSocket, @MessageBody() body: unknown): Promise<Ack<RoomTranscriptDto>> {
+    const { roomId, ...segment } = await parsePayload(AppendTranscriptPayload, body);
+    this.requireJoined(socket, roomId);
+    await this.casbin(socket, 'create');
+    return ok(await this.transcripts.append(this.actor(socket), roomId, segment));
   }
 
   /** `typing {roomId}`: not stored; the other sockets of the room get `typing {roomId, userId}`. One per 2 s per socket. */

@@ -262,6 +262,84 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(heard).toHaveLength(0);
   });
 
+  it('transcript:append stores a segment through the REST service, acks it and broadcasts transcript:new once', async () => {
+    const roomId = await createRoom();
+    const sender = await joined(member, roomId);
+    const listener = await joined(owner, roomId);
+    const heard = record(listener, 'transcript:new');
+    const own = record(sender, 'transcript:new');
+    const first = nextEvent(listener, 'transcript:new');
+    const ack = await send(sender, 'transcript:append', { roomId, text: 'hello transcript', startedAt: 1000, endedAt: 2500, speakerUserId: owner.id, language: 'en-US' });
+    expect(ack).toEqual({
+      ok: true,
+      data: { id: expect.any(String), roomId, authorId: member.id, speakerUserId: owner.id, text: 'hello transcript', language: 'en-US', startedAt: 1000, endedAt: 2500, createdAt: expect.any(String) },
+    });
+    const stored = ack.ok ? ack.data : undefined;
+    expect(await first).toEqual({ ...stored, userId: member.id });
+    const list = await http.get(app.api(`/rooms/${roomId}/transcripts`), t(owner));
+    expect(list.body.items).toEqual([stored]);
+    await sleep(300);
+    expect(heard).toHaveLength(1);
+    expect(own).toHaveLength(1);
+
+    // Not joined: 403 room-not-joined; a guest in the room lacks post-transcript (RoomAccess, like REST).
+    const stranger = await connect(app.url, outsider.accessToken);
+    expect(await send(stranger, 'transcript:append', { roomId, text: 'hi' })).toMatchObject({ ok: false, error: { status: 403, code: 'room-not-joined' } });
+    const guestSocket = await joined(guest, roomId);
+    expect(await send(guestSocket, 'transcript:append', { roomId, text: 'hi' })).toMatchObject({ ok: false, error: { status: 403, code: 'room-permission-denied' } });
+    await sleep(200);
+    expect(heard).toHaveLength(1);
+  });
+
+  it('sends transcript segments appended over REST to the sockets in the room, once', async () => {
+    const roomId = await createRoom();
+    const socket = await joined(member, roomId);
+    const heard = record(socket, 'transcript:new');
+    const segment = nextEvent(socket, 'transcript:new');
+    const res = await http.post(app.api(`/rooms/${roomId}/transcripts`), { text: 'from REST', startedAt: 0 }, t(owner));
+    expect(res.status).toBe(201);
+    expect(await segment).toEqual({ ...res.body, userId: owner.id });
+    await sleep(200);
+    expect(heard).toHaveLength(1);
+  });
+
+  it('answers malformed transcript:append payloads with a 400 naming the field; nothing is stored or broadcast', async () => {
+    const roomId = await createRoom();
+    const socket = await joined(member, roomId);
+    const heard = record(socket, 'transcript:new');
+    const cases: Array<[unknown, string]> = [
+      [{ roomId }, 'text'],
+      [{ roomId, text: '   ' }, 'text'],
+      [{ roomId, text: 'x'.repeat(4001) }, 'text'],
+      [{ roomId, text: 'hi', startedAt: -1 }, 'startedAt'],
+      [{ roomId, text: 'hi', startedAt: 1.5 }, 'startedAt'],
+      [{ roomId, text: 'hi', startedAt: 2000, endedAt: 1000 }, 'endedAt'],
+      [{ roomId, text: 'hi', speakerUserId: 'nope' }, 'speakerUserId'],
+      [{ roomId, text: 'hi', speakerUserId: outsider.id }, 'speakerUserId'],
+      [{ roomId, text: 'hi', language: 'not a tag' }, 'language'],
+      [{ roomId, text: 'hi', extra: true }, 'extra'],
+      [{ roomId: 'not-a-uuid', text: 'hi' }, 'roomId'],
+    ];
+    for (const [i, [payload, field]] of cases.entries()) {
+      if (i === 8) await sleep(1100); // stay under the 10 per second of the event
+      const ack = await send(socket, 'transcript:append', payload);
+      expect(ack).toMatchObject({ ok: false, error: { status: 400 } });
+      expect(!ack.ok && ack.error.errors?.map((e) => e.field)).toContain(field);
+    }
+    expect(await send(socket, 'transcript:append', 'text')).toMatchObject({ ok: false, error: { status: 400, code: 'invalid-payload' } });
+    expect(socket.connected).toBe(true);
+    expect((await http.get(app.api(`/rooms/${roomId}/transcripts`), t(owner))).body.items).toEqual([]);
+    expect(heard).toHaveLength(0);
+  });
+
+  it('rate limits transcript:append per socket with 429 acks', async () => {
+    const roomId = await createRoom();
+    const socket = await joined(member, roomId);
+    const acks = await Promise.all(Array.from({ length: 13 }, (_, i) => send(socket, 'transcript:append', { roomId, text: `t${i}` })));
+    expect(acks.filter((a) => a.ok)).toHaveLength(10);
+    expect(acks.filter((a) => !a.ok)).toEqual(Array(3).fill({ ok: false, error: expect.objectContaining({ status: 429, code: 'too-many-requests' }) }));
+  });
+
   it('relays typing to the others in the room, stores nothing, and throttles it', async () => {
     const roomId = await createRoom();
     const typist = await joined(member, roomId);
@@ -275,6 +353,7 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(own).toHaveLength(0);
     expect((await http.get(app.api(`/rooms/${roomId}/messages`), t(owner))).body.items).toEqual([]);
   });
+
 });
 
 withRedis('live rooms across nodes (REDIS_URL)', () => {

@@ -1,4 +1,5 @@
 import { IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { AppendTranscriptDto } from './room-extras.dto';
 import { MESSAGE_MAX_LENGTH } from '../rooms.constants';
 
 /**
@@ -45,4 +46,13 @@ export class WaitingDecisionPayload {
 
   @IsUUID()
   userId!: string;
+}
+
+/**
+ * `transcript:append`: the body of `POST /rooms/{id}/transcripts` (`AppendTranscriptDto`: text 1..4000,
+ * startedAt?, endedAt?, speakerUserId?, language?) plus the room.
+ */
+export class AppendTranscriptPayload extends AppendTranscriptDto {
+  @IsUUID()
+  roomId!: string;
 }
