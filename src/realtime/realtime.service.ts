@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { RoomsNamespace, RoomsSocket, ServerEvent, ServerEventPayload, SessionEndedPayload } from './events';
 import { apiKeyRoom, roomChannel, sessionRoom, tenantRoom, userRoom } from './realtime.constants';
 import type { SocketMiddleware } from './socket-auth';
@@ -8,8 +8,14 @@ import type { SocketMiddleware } from './socket-auth';
  * namespace's adapter, so with REDIS_URL it reaches the sockets of every node.
  */
 @Injectable()
-export class RealtimeService {
+export class RealtimeService implements BeforeApplicationShutdown {
   private namespace?: RoomsNamespace;
+  /** Set when the application starts shutting down: the adapter and its Redis connections are about to close. */
+  private stopping = false;
+
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
 
   /**
    * Prepares the `/rooms` namespace once (RealtimeGateway does it in afterInit): the
@@ -80,12 +86,15 @@ export class RealtimeService {
   }
 
   private emitTo<E extends ServerEvent>(room: string, event: E, payload: ServerEventPayload<E>): void {
+    // Events of requests that finish during shutdown would reach a closed Redis connection; their clients reconnect and catch up.
+    if (this.stopping) return;
     const target = this.nsp().to(room);
     // Socket.IO's emit types cannot follow a generic event name; the signature above keeps callers typed.
     (target.emit as (event: string, payload: unknown) => boolean).call(target, event, payload);
   }
 
   private disconnectRoom(room: string, reason: SessionEndedPayload): void {
+    if (this.stopping) return;
     if (!this.namespace) return; // nobody can be connected before the namespace exists
     const target = this.namespace.in(room);
     target.emit('session:ended', reason);
