@@ -26,21 +26,17 @@
  * after printing what the server answered and the tail of its log.
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
+import { ADMIN_PASSWORD, APP_MAIN, ENCRYPTION_KEY, JWT_SECRET, PG_ADMIN_URL, Server, sleep, startChild, stopChild } from './bench-util';
 
 /** Compiled to dist/bench/bench/ (bench/tsconfig.json, rootDir ..): the repository root is three levels up. */
-const ROOT = resolve(__dirname, '..', '..', '..');
-const APP_MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const BARE_MAIN = join(__dirname, 'bare-server.js');
 
-const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -48,9 +44,6 @@ const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 1);
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'embedded,postgres,bare').split(',').map((s) => s.trim()));
 const JSON_OUT = process.env.BENCH_JSON;
 
-const JWT_SECRET = randomBytes(48).toString('base64url');
-const ENCRYPTION_KEY = randomBytes(32).toString('base64');
-const ADMIN_PASSWORD = 'Bench-admin-password-1';
 /** The schema allows at most 10,000,000 requests per IP per window; that keeps the limit out of the way. */
 const RATE_LIMIT_MAX = '10000000';
 const POOL_SIZE = '10';
@@ -71,67 +64,6 @@ interface Measurement {
   sqlPerRequest?: number;
 }
 
-interface Server {
-  name: string;
-  url: string;
-  child: ChildProcess;
-  log: () => string;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** A child process whose output is kept (the last 64 KB) for the report of a failure. */
-async function startChild(name: string, script: string, env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-65_536);
-  };
-  const child = spawn(process.execPath, [script], {
-    cwd: ROOT,
-    // A clean environment: nothing of the caller's (DATABASE_URL, REDIS_URL, ...) leaks into the servers.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const server: Server = { name, url: `http://127.0.0.1:${port}`, child, log: () => output };
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited during start-up:\n${output}`);
-    try {
-      const res = await fetch(`${server.url}/health/ready`);
-      if (res.ok) return server;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  await stopChild(server);
-  throw new Error(`${name} was not ready within 120 s:\n${output}`);
-}
-
-async function stopChild(server: Server): Promise<void> {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 async function login(server: Server): Promise<string> {
   const res = await fetch(`${server.url}/api/v1/auth/login`, {
