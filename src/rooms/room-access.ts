@@ -72,7 +72,7 @@ export class RoomAccess {
   async require(manager: EntityManager, actor: RoomActor, roomId: string, permission: RoomPermission, options: { lock?: boolean } = {}): Promise<RoomGrant> {
     const room = await this.rooms.findRoom(manager, actor.tenantId, roomId, options.lock ?? false);
     if (!room) throw AppException.notFound('Room');
-    const membership = await this.rooms.findMembership(manager, room.id, actor.userId);
+    const membership = await this.rooms.findMembership(manager, actor.tenantId, room.id, actor.userId);
     this.assert(membership, permission);
     return { room, membership };
   }

@@ -4,14 +4,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { transaction } from '../common/database/transaction';
 import { AppException } from '../common/errors/app.exception';
-import { Page, createdAtCursor, pageByCreatedAt, toPage, PageQueryDto } from '../common/pagination/pagination';
+import { Page, createdAtCursor, toPage, PageQueryDto } from '../common/pagination/pagination';
 import {
   CreateModuleResourceDto, CreatePanelDto, DashboardPanelDto, JSON_PATCH_OPS, MODULE_DATA_MAX_BYTES, ModuleResourceDto, ModuleResourceQueryDto,
   PANEL_CONFIG_MAX_BYTES, UpdatePanelDto,
 } from './dto/room-extras.dto';
-import { DashboardPanelEntity, ModuleResourceEntity } from './entities/room-extras.entity';
+import { ModuleResourceEntity } from './entities/room-extras.entity';
 import { RoomEntity } from './entities/room.entity';
 import { RoomAccess, RoomActor, RoomPermission } from './room-access';
+import { RoomContentRepository } from './room-content.repository';
 import { jsonBytes, toModuleResourceDto, toPanelDto } from './room-extras.mapper';
 
 /** The most operations one JSON Patch may carry. */
@@ -63,6 +64,7 @@ function patchProblem(err: InstanceType<typeof JsonPatchError>): AppException {
 export class RoomContentService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly content: RoomContentRepository,
     private readonly access: RoomAccess,
     private readonly audit: AuditService,
   ) {}
@@ -71,8 +73,8 @@ export class RoomContentService {
 
   async listPanels(actor: RoomActor, roomId: string, query: PageQueryDto): Promise<Page<DashboardPanelDto>> {
     const room = await this.dashboard(this.dataSource.manager, actor, roomId, 'read');
-    const qb = this.dataSource.manager.createQueryBuilder(DashboardPanelEntity, 'p').where('p.tenant_id = :tenantId AND p.room_id = :roomId', { tenantId: actor.tenantId, roomId: room.id });
-    return toPage(await pageByCreatedAt(qb, 'p', query).getMany(), query.limit, toPanelDto, createdAtCursor);
+    const rows = await this.content.findPanelsPage(actor.tenantId, room.id, query);
+    return toPage(rows, query.limit, toPanelDto, createdAtCursor);
   }
 
   async createPanel(actor: RoomActor, roomId: string, dto: CreatePanelDto): Promise<DashboardPanelDto> {
@@ -81,7 +83,7 @@ export class RoomContentService {
     return transaction(this.dataSource, async (tx) => {
       const room = await this.dashboard(tx.manager, actor, roomId, 'edit-panels');
       const layout = { x: dto.layout.x, y: dto.layout.y, w: dto.layout.w, h: dto.layout.h };
-      const saved = await tx.manager.save(tx.manager.create(DashboardPanelEntity, { tenantId: actor.tenantId, roomId: room.id, name: dto.name, layout, config }));
+      const saved = await this.content.insertPanel(tx.manager, { tenantId: actor.tenantId, roomId: room.id, name: dto.name, layout, config });
       await this.audit.record(tx.manager, {
         action: 'room.panel.create', resourceType: 'dashboard-panel', resourceId: saved.id, tenantId: actor.tenantId, actorId: actor.userId,
         newValue: { roomId: room.id, name: saved.name, layout },
@@ -94,13 +96,13 @@ export class RoomContentService {
     if (dto.config) checkConfigSize('config', dto.config, PANEL_CONFIG_MAX_BYTES);
     return transaction(this.dataSource, async (tx) => {
       const room = await this.dashboard(tx.manager, actor, roomId, 'edit-panels');
-      const panel = await tx.manager.findOne(DashboardPanelEntity, { where: { tenantId: actor.tenantId, roomId: room.id, id: panelId }, lock: { mode: 'pessimistic_write' } });
+      const panel = await this.content.findPanel(tx.manager, actor.tenantId, room.id, panelId, true);
       if (!panel) throw AppException.notFound('Panel');
       const before = { name: panel.name, layout: panel.layout };
       if (dto.name !== undefined) panel.name = dto.name;
       if (dto.layout) panel.layout = { x: dto.layout.x, y: dto.layout.y, w: dto.layout.w, h: dto.layout.h };
       if (dto.config) panel.config = dto.config;
-      const saved = await tx.manager.save(panel);
+      const saved = await this.content.savePanel(tx.manager, panel);
       await this.audit.record(tx.manager, {
         action: 'room.panel.update', resourceType: 'dashboard-panel', resourceId: saved.id, tenantId: actor.tenantId, actorId: actor.userId,
         oldValue: before, newValue: { name: saved.name, layout: saved.layout, configChanged: dto.config !== undefined },
@@ -112,9 +114,9 @@ export class RoomContentService {
   async deletePanel(actor: RoomActor, roomId: string, panelId: string): Promise<void> {
     await transaction(this.dataSource, async (tx) => {
       const room = await this.dashboard(tx.manager, actor, roomId, 'edit-panels');
-      const panel = await tx.manager.findOneBy(DashboardPanelEntity, { tenantId: actor.tenantId, roomId: room.id, id: panelId });
+      const panel = await this.content.findPanel(tx.manager, actor.tenantId, room.id, panelId);
       if (!panel) throw AppException.notFound('Panel');
-      await tx.manager.delete(DashboardPanelEntity, { id: panel.id });
+      await this.content.deletePanel(tx.manager, actor.tenantId, panel.id);
       await this.audit.record(tx.manager, {
         action: 'room.panel.delete', resourceType: 'dashboard-panel', resourceId: panel.id, tenantId: actor.tenantId, actorId: actor.userId,
         oldValue: { roomId: room.id, name: panel.name, layout: panel.layout },
@@ -133,10 +135,8 @@ export class RoomContentService {
 
   async listResources(actor: RoomActor, roomId: string, query: ModuleResourceQueryDto): Promise<Page<ModuleResourceDto>> {
     const { room } = await this.access.require(this.dataSource.manager, actor, roomId, 'read');
-    const qb = this.dataSource.manager.createQueryBuilder(ModuleResourceEntity, 'r').where('r.tenant_id = :tenantId AND r.room_id = :roomId', { tenantId: actor.tenantId, roomId: room.id });
-    if (query.namespace) qb.andWhere('r.namespace = :namespace', { namespace: query.namespace });
-    if (query.tag) qb.andWhere('r.tag = :tag', { tag: query.tag });
-    return toPage(await pageByCreatedAt(qb, 'r', query).getMany(), query.limit, toModuleResourceDto, createdAtCursor);
+    const rows = await this.content.findModuleResourcesPage(actor.tenantId, room.id, query);
+    return toPage(rows, query.limit, toModuleResourceDto, createdAtCursor);
   }
 
   async getResource(actor: RoomActor, roomId: string, resourceId: string): Promise<ModuleResourceDto> {
@@ -148,9 +148,9 @@ export class RoomContentService {
     checkConfigSize('data', dto.data, MODULE_DATA_MAX_BYTES);
     return transaction(this.dataSource, async (tx) => {
       const { room } = await this.access.require(tx.manager, actor, roomId, 'edit-module-resources');
-      const saved = await tx.manager.save(tx.manager.create(ModuleResourceEntity, {
+      const saved = await this.content.insertModuleResource(tx.manager, {
         tenantId: actor.tenantId, roomId: room.id, createdBy: actor.userId, namespace: dto.namespace, tag: dto.tag ?? null, data: dto.data,
-      }));
+      });
       await this.audit.record(tx.manager, {
         action: 'room.module-resource.create', resourceType: 'module-resource', resourceId: saved.id, tenantId: actor.tenantId, actorId: actor.userId,
         newValue: { roomId: room.id, namespace: saved.namespace, tag: saved.tag },
@@ -167,7 +167,7 @@ export class RoomContentService {
       const data = applyJsonPatch(resource.data, body);
       checkConfigSize('data', data, MODULE_DATA_MAX_BYTES);
       resource.data = data;
-      const saved = await tx.manager.save(resource);
+      const saved = await this.content.saveModuleResource(tx.manager, resource);
       await this.audit.record(tx.manager, {
         action: 'room.module-resource.patch', resourceType: 'module-resource', resourceId: saved.id, tenantId: actor.tenantId, actorId: actor.userId,
         newValue: { roomId: room.id, operations: (body as Array<{ op: string; path: string }>).map((o) => ({ op: o.op, path: o.path })) },
@@ -180,7 +180,7 @@ export class RoomContentService {
     await transaction(this.dataSource, async (tx) => {
       const { room } = await this.access.require(tx.manager, actor, roomId, 'edit-module-resources');
       const resource = await this.findResource(tx.manager, actor, room.id, resourceId, true);
-      await tx.manager.delete(ModuleResourceEntity, { id: resource.id });
+      await this.content.deleteModuleResource(tx.manager, actor.tenantId, resource.id);
       await this.audit.record(tx.manager, {
         action: 'room.module-resource.delete', resourceType: 'module-resource', resourceId: resource.id, tenantId: actor.tenantId, actorId: actor.userId,
         oldValue: { roomId: room.id, namespace: resource.namespace, tag: resource.tag },
@@ -189,7 +189,7 @@ export class RoomContentService {
   }
 
   private async findResource(manager: EntityManager, actor: RoomActor, roomId: string, id: string, lock: boolean): Promise<ModuleResourceEntity> {
-    const found = await manager.findOne(ModuleResourceEntity, { where: { tenantId: actor.tenantId, roomId, id }, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) });
+    const found = await this.content.findModuleResource(manager, actor.tenantId, roomId, id, lock);
     if (!found) throw AppException.notFound('Module resource');
     return found;
   }

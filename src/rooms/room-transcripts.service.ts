@@ -3,12 +3,12 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { transaction } from '../common/database/transaction';
 import { AppException } from '../common/errors/app.exception';
-import { Page, PageQueryDto, createdAtCursor, pageByCreatedAt, toPage } from '../common/pagination/pagination';
+import { Page, PageQueryDto, createdAtCursor, toPage } from '../common/pagination/pagination';
 import { AppendTranscriptDto, RoomTranscriptDto } from './dto/room-extras.dto';
-import { RoomTranscriptEntity } from './entities/room-extras.entity';
 import { RoomAccess, RoomActor } from './room-access';
 import { RoomEvents } from './room-events';
 import { toTranscriptDto } from './room-extras.mapper';
+import { RoomTranscriptsRepository } from './room-transcripts.repository';
 import { RoomsRepository } from './rooms.repository';
 
 /** The most segments one export contains. */
@@ -49,6 +49,7 @@ export class RoomTranscriptsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly rooms: RoomsRepository,
+    private readonly transcripts: RoomTranscriptsRepository,
     private readonly access: RoomAccess,
     private readonly audit: AuditService,
     private readonly events: RoomEvents,
@@ -56,15 +57,13 @@ export class RoomTranscriptsService {
 
   async list(actor: RoomActor, roomId: string, query: PageQueryDto): Promise<Page<RoomTranscriptDto>> {
     const { room } = await this.access.require(this.dataSource.manager, actor, roomId, 'read');
-    const qb = this.dataSource.manager.createQueryBuilder(RoomTranscriptEntity, 't').where('t.tenant_id = :tenantId AND t.room_id = :roomId', { tenantId: actor.tenantId, roomId: room.id });
-    return toPage(await pageByCreatedAt(qb, 't', query).getMany(), query.limit, toTranscriptDto, createdAtCursor);
+    const rows = await this.transcripts.findTranscriptsPage(actor.tenantId, room.id, query);
+    return toPage(rows, query.limit, toTranscriptDto, createdAtCursor);
   }
 
   async exportAll(actor: RoomActor, roomId: string): Promise<RoomTranscriptDto[]> {
     const { room } = await this.access.require(this.dataSource.manager, actor, roomId, 'read');
-    const rows = await this.dataSource.manager.find(RoomTranscriptEntity, {
-      where: { tenantId: actor.tenantId, roomId: room.id }, order: { createdAt: 'ASC', id: 'ASC' }, take: TRANSCRIPT_EXPORT_MAX,
-    });
+    const rows = await this.transcripts.findFirstTranscripts(actor.tenantId, room.id, TRANSCRIPT_EXPORT_MAX);
     return rows.map(toTranscriptDto);
   }
 
@@ -74,13 +73,13 @@ export class RoomTranscriptsService {
     }
     return transaction(this.dataSource, async (tx) => {
       const { room } = await this.access.require(tx.manager, actor, roomId, 'post-transcript');
-      if (dto.speakerUserId && !(await this.rooms.findMembership(tx.manager, room.id, dto.speakerUserId))) {
+      if (dto.speakerUserId && !(await this.rooms.findMembership(tx.manager, actor.tenantId, room.id, dto.speakerUserId))) {
         throw AppException.invalidField('speakerUserId', 'speakerUserId is not a member of this room', 'notARoomMember');
       }
-      const saved = await tx.manager.save(tx.manager.create(RoomTranscriptEntity, {
+      const saved = await this.transcripts.insertTranscript(tx.manager, {
         tenantId: actor.tenantId, roomId: room.id, authorId: actor.userId, speakerUserId: dto.speakerUserId ?? null, content: dto.text,
         language: dto.language ?? null, startedAtMs: dto.startedAt ?? null, endedAtMs: dto.endedAt ?? null,
-      }));
+      });
       await this.audit.record(tx.manager, {
         action: 'room.transcript.append', resourceType: 'room-transcript', resourceId: saved.id, tenantId: actor.tenantId, actorId: actor.userId,
         newValue: { roomId: room.id, speakerUserId: saved.speakerUserId, startedAt: saved.startedAtMs, endedAt: saved.endedAtMs, length: saved.content.length },

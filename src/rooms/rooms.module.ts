@@ -18,18 +18,25 @@ import { RoomsRepository } from './rooms.repository';
 import { RoomsService } from './rooms.service';
 import { DashboardPanelEntity, ModuleResourceEntity, RoomInviteEntity, RoomSipConfigEntity, RoomStreamingTargetEntity, RoomTranscriptEntity } from './entities/room-extras.entity';
 import { JsonPatchContentType, RoomContentController } from './room-content.controller';
+import { RoomContentRepository } from './room-content.repository';
 import { RoomContentService } from './room-content.service';
 import { RoomInvitesController } from './room-invites.controller';
+import { RoomInvitesRepository } from './room-invites.repository';
 import { RoomInvitesService } from './room-invites.service';
 import { RoomMediaController } from './room-media.controller';
+import { RoomMediaRepository } from './room-media.repository';
 import { RoomMediaService } from './room-media.service';
 import { RoomTranscriptsController } from './room-transcripts.controller';
+import { RoomTranscriptsRepository } from './room-transcripts.repository';
 import { RoomTranscriptsService } from './room-transcripts.service';
 
 /** Transcripts, invites, SIP, streaming targets, panels and module resources (issue 4 items 4-6). */
 const EXTRA_ENTITIES = [RoomTranscriptEntity, RoomInviteEntity, RoomSipConfigEntity, RoomStreamingTargetEntity, DashboardPanelEntity, ModuleResourceEntity];
 const EXTRA_CONTROLLERS = [RoomTranscriptsController, RoomInvitesController, RoomMediaController, RoomContentController];
-const EXTRA_PROVIDERS = [RoomTranscriptsService, RoomInvitesService, RoomMediaService, RoomContentService, JsonPatchContentType];
+const EXTRA_PROVIDERS = [
+  RoomTranscriptsService, RoomTranscriptsRepository, RoomInvitesService, RoomInvitesRepository, RoomMediaService, RoomMediaRepository,
+  RoomContentService, RoomContentRepository, JsonPatchContentType,
+];
 
 /** Rooms, members and messages (issue 4), and their Socket.IO gateway (RoomsGateway, on the namespace RealtimeModule prepares). */
 @Module({

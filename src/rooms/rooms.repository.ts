@@ -27,8 +27,8 @@ export class RoomsRepository {
     return manager.findOne(RoomEntity, { where: { tenantId, id }, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) });
   }
 
-  findMembership(manager: EntityManager, roomId: string, userId: string): Promise<RoomMemberEntity | null> {
-    return manager.findOneBy(RoomMemberEntity, { roomId, userId });
+  findMembership(manager: EntityManager, tenantId: string, roomId: string, userId: string): Promise<RoomMemberEntity | null> {
+    return manager.findOneBy(RoomMemberEntity, { tenantId, roomId, userId });
   }
 
   /** Inserts a room unless its join code is taken (then null: draw another code). */
@@ -55,9 +55,9 @@ export class RoomsRepository {
   }
 
   /** The caller's role in each of `roomIds` where it is a member. */
-  async rolesOf(userId: string, roomIds: string[]): Promise<Map<string, RoomRole>> {
+  async rolesOf(tenantId: string, userId: string, roomIds: string[]): Promise<Map<string, RoomRole>> {
     if (roomIds.length === 0) return new Map();
-    const rows = await this.rooms.manager.find(RoomMemberEntity, { where: roomIds.map((roomId) => ({ roomId, userId })) });
+    const rows = await this.rooms.manager.find(RoomMemberEntity, { where: roomIds.map((roomId) => ({ tenantId, roomId, userId })) });
     return new Map(rows.map((m) => [m.roomId, m.role]));
   }
 

@@ -53,7 +53,7 @@ export class RoomsService {
   async list(actor: RoomActor, query: RoomQueryDto): Promise<Page<RoomDto>> {
     const rows = await this.rooms.findRoomsPage(actor.tenantId, actor.userId, query);
     const page = toPage(rows, query.limit, (r) => r, createdAtCursor);
-    const roles = await this.rooms.rolesOf(actor.userId, page.items.map((r) => r.id));
+    const roles = await this.rooms.rolesOf(actor.tenantId, actor.userId, page.items.map((r) => r.id));
     return { items: page.items.map((r) => toRoomDto(r, roles.get(r.id) ?? null, this.secrets)), nextCursor: page.nextCursor };
   }
 
@@ -124,7 +124,7 @@ export class RoomsService {
     return transaction(this.dataSource, async (tx) => {
       const { room } = await this.access.require(tx.manager, actor, roomId, 'transfer-ownership', { lock: true });
       if (userId === actor.userId) throw AppException.conflict('You already own this room.', 'already-owner');
-      const target = await this.rooms.findMembership(tx.manager, room.id, userId);
+      const target = await this.rooms.findMembership(tx.manager, actor.tenantId, room.id, userId);
       if (!target) throw AppException.conflict('The new owner must be a member of the room.', 'not-a-room-member');
       await this.rooms.setMemberRole(tx.manager, room.id, actor.userId, 'MODERATOR');
       await this.rooms.setMemberRole(tx.manager, room.id, userId, 'OWNER');
@@ -167,7 +167,7 @@ export class RoomsService {
   async updateMember(actor: RoomActor, roomId: string, userId: string, dto: UpdateRoomMemberDto): Promise<RoomMemberDto> {
     return transaction(this.dataSource, async (tx) => {
       const { room, membership } = await this.access.require(tx.manager, actor, roomId, 'manage-members', { lock: true });
-      const target = await this.requireMember(tx, room.id, userId);
+      const target = await this.requireMember(tx, actor.tenantId, room.id, userId);
       if (target.role === 'OWNER') throw AppException.conflict("The owner's role changes only by transfer-ownership.", 'owner-role');
       this.access.assert(membership, RoomAccess.memberPermission(target.role, dto.role));
       if (target.role !== dto.role) {
@@ -187,7 +187,7 @@ export class RoomsService {
     if (userId === actor.userId) return this.leave(actor, roomId);
     await transaction(this.dataSource, async (tx) => {
       const { room, membership } = await this.access.require(tx.manager, actor, roomId, 'manage-members', { lock: true });
-      const target = await this.requireMember(tx, room.id, userId);
+      const target = await this.requireMember(tx, actor.tenantId, room.id, userId);
       if (target.role === 'OWNER') throw AppException.forbidden('The owner cannot be removed.', 'room-permission-denied');
       this.access.assert(membership, RoomAccess.memberPermission(target.role));
       await this.dropMember(tx, actor, room, userId, target.role, 'removed');
@@ -230,8 +230,8 @@ export class RoomsService {
   async liveModerators(tenantId: string, roomId: string, userIds: readonly string[]): Promise<string[]> {
     const result: string[] = [];
     for (const userId of new Set(userIds)) {
-      const membership = await this.rooms.findMembership(this.dataSource.manager, roomId, userId);
-      if (membership && membership.tenantId === tenantId && this.access.can(membership, 'manage-members')) result.push(userId);
+      const membership = await this.rooms.findMembership(this.dataSource.manager, tenantId, roomId, userId);
+      if (membership && this.access.can(membership, 'manage-members')) result.push(userId);
     }
     return result;
   }
@@ -247,8 +247,8 @@ export class RoomsService {
     tx.afterCommit(() => this.events.emit('member.removed', { tenantId: actor.tenantId, roomId: room.id, userId, reason }));
   }
 
-  private async requireMember(tx: Tx, roomId: string, userId: string) {
-    const member = await this.rooms.findMembership(tx.manager, roomId, userId);
+  private async requireMember(tx: Tx, tenantId: string, roomId: string, userId: string) {
+    const member = await this.rooms.findMembership(tx.manager, tenantId, roomId, userId);
     if (!member) throw AppException.notFound('Room member');
     return member;
   }
