@@ -25,28 +25,43 @@ export interface PresenceUser {
   displayName: string;
 }
 
+/** Everyone in the live room: sent to sockets that enter it without a `room:join` ack (admitted, recovered). */
 export interface PresencePayload {
   roomId: string;
   users: PresenceUser[];
 }
 
+/** A user's first socket entered the live room (idempotent for clients: add to the set). */
+export interface PresenceJoinedPayload {
+  roomId: string;
+  user: PresenceUser;
+}
+
+/** A user's last socket left the live room (left, dropped, removed). */
+export interface PresenceLeftPayload {
+  roomId: string;
+  userId: string;
+}
+
 /**
- * A stored room message. The rooms gateway sends the whole RoomMessageDto (as REST returns it); the
- * fields after `createdAt` are optional here only so that other emitters need not fill them.
+ * A stored room message, as REST returns it (RoomMessageDto): `message:new`, `message:edited` (the
+ * new text, `editedAt` set) and `message:deleted` (`text` empty, `deleted: true`, `deletedAt` set).
  */
-export interface MessageNewPayload {
+export interface MessagePayload {
   roomId: string;
   id: string;
   /** Null for bot messages and for messages of a deleted user. */
   authorId: string | null;
+  kind: 'user' | 'bot';
+  /** The name a bot message was posted under; null for user messages. */
+  botName: string | null;
   text: string;
-  createdAt: string;
   /** The sender's own id for the message, so a sender can match its pending message. */
-  clientMessageId?: string | null;
-  kind?: 'user' | 'bot';
-  deleted?: boolean;
-  editedAt?: string | null;
-  deletedAt?: string | null;
+  clientMessageId: string | null;
+  deleted: boolean;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
 }
 
 export interface TypingPayload {
@@ -93,7 +108,11 @@ export interface SessionEndedPayload {
 /** Every event the server emits on `/rooms`. Emit only through this map (STYLE item 19). */
 export interface ServerToClientEvents {
   presence: (payload: PresencePayload) => void;
-  'message:new': (payload: MessageNewPayload) => void;
+  'presence:joined': (payload: PresenceJoinedPayload) => void;
+  'presence:left': (payload: PresenceLeftPayload) => void;
+  'message:new': (payload: MessagePayload) => void;
+  'message:edited': (payload: MessagePayload) => void;
+  'message:deleted': (payload: MessagePayload) => void;
   typing: (payload: TypingPayload) => void;
   'transcript:new': (payload: TranscriptNewPayload) => void;
   'waiting:request': (payload: WaitingRequestPayload) => void;
@@ -114,7 +133,7 @@ export interface ClientToServerEvents {
   // The live rooms (src/rooms/rooms.gateway.ts, docs/rooms.md "Socket.IO protocol").
   'room:join': (payload: { roomId: string; password?: string }, ack: AckCallback<RoomJoinData>) => void;
   'room:leave': (payload: { roomId: string }, ack: AckCallback<{ status: 'left' }>) => void;
-  'message:send': (payload: { roomId: string; text: string; clientMessageId: string }, ack: AckCallback<MessageNewPayload>) => void;
+  'message:send': (payload: { roomId: string; text: string; clientMessageId: string }, ack: AckCallback<MessagePayload>) => void;
   typing: (payload: { roomId: string }, ack: AckCallback<Record<string, never>>) => void;
   'transcript:append': (
     payload: { roomId: string; text: string; startedAt?: number; endedAt?: number; speakerUserId?: string; language?: string },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { MetricsModule } from '../common/metrics/metrics.module';
 import { RealtimeCoreModule } from './realtime-core.module';
 import { RealtimeGateway } from './realtime.gateway';
 
@@ -10,7 +11,7 @@ import { RealtimeGateway } from './realtime.gateway';
  * REDIS_URL. The Socket.IO server itself is SocketIoAdapter, installed by createApp.
  */
 @Module({
-  imports: [RealtimeCoreModule, AuthModule],
+  imports: [RealtimeCoreModule, AuthModule, MetricsModule],
   providers: [RealtimeGateway],
   exports: [RealtimeCoreModule],
 })

@@ -1,7 +1,11 @@
-import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
 import type { RoomsNamespace, RoomsSocket, ServerEvent, ServerEventPayload, SessionEndedPayload } from './events';
 import { apiKeyRoom, roomChannel, sessionRoom, tenantRoom, userRoom } from './realtime.constants';
 import type { SocketMiddleware } from './socket-auth';
+
+/** How often a node counts the nodes of the cluster (onNodeDown). */
+const NODE_WATCH_MS = 2000;
 
 /**
  * The one way domain code talks to live clients. Everything goes through the
@@ -9,12 +13,18 @@ import type { SocketMiddleware } from './socket-auth';
  */
 @Injectable()
 export class RealtimeService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(RealtimeService.name);
   private namespace?: RoomsNamespace;
+  /** `down` when another node leaves the cluster (watchNodes). */
+  private readonly nodes = new EventEmitter();
+  private nodeWatch?: NodeJS.Timeout;
+  private nodeCount = 1;
   /** Set when the application starts shutting down: the adapter and its Redis connections are about to close. */
   private stopping = false;
 
   beforeApplicationShutdown(): void {
     this.stopping = true;
+    clearInterval(this.nodeWatch);
   }
 
   /**
@@ -27,6 +37,7 @@ export class RealtimeService implements BeforeApplicationShutdown {
     if (this.namespace === namespace) return;
     if (this.namespace) throw new Error('RealtimeService is already attached to another namespace');
     this.namespace = namespace;
+    this.watchNodes(namespace);
     namespace.use(authenticate);
     namespace.on('connection', (socket: RoomsSocket) => {
       const { userId, tenantId, sessionId, apiKeyId } = socket.data.principal;
@@ -34,9 +45,38 @@ export class RealtimeService implements BeforeApplicationShutdown {
     });
   }
 
-  /** Sends `event` to every socket that joined the live room `roomId` (Socket.IO room `room:<id>`), on every node. */
-  emitToRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>): void {
-    this.emitTo(roomChannel(roomId), event, payload);
+  /**
+   * Sends `event` to every socket that joined the live room `roomId` (Socket.IO room `room:<id>`), on
+   * every node; `exceptSocket`: but that one (by id).
+   */
+  emitToRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, options: { exceptSocket?: string } = {}): void {
+    this.emitTo(roomChannel(roomId), event, payload, options.exceptSocket);
+  }
+
+  /** Sends `event` to one socket (by id), wherever it is connected. */
+  emitToSocket<E extends ServerEvent>(socketId: string, event: E, payload: ServerEventPayload<E>): void {
+    this.emitTo(socketId, event, payload);
+  }
+
+  /**
+   * Calls `listener` when another node leaves the cluster (it closed, or crashed), within about
+   * NODE_WATCH_MS of Redis noticing. Its sockets went without a disconnect event on this node.
+   * Never called without REDIS_URL (one node). Returns the function that unsubscribes.
+   */
+  onNodeDown(listener: () => void | Promise<void>): () => void {
+    const wrapped = () => {
+      if (this.stopping) return;
+      Promise.resolve()
+        .then(listener)
+        .catch((err: unknown) => this.logger.error({ err }, 'node-down listener failed'));
+    };
+    this.nodes.on('down', wrapped);
+    return () => this.nodes.off('down', wrapped);
+  }
+
+  /** How many nodes (this one included) the cluster had at the last count, every NODE_WATCH_MS; 1 without REDIS_URL. */
+  get clusterNodes(): number {
+    return this.nodeCount;
   }
 
   /** Sends `event` to every socket of one user, on every node. */
@@ -85,10 +125,29 @@ export class RealtimeService implements BeforeApplicationShutdown {
     return this.namespace;
   }
 
-  private emitTo<E extends ServerEvent>(room: string, event: E, payload: ServerEventPayload<E>): void {
+  /**
+   * Watches how many nodes the adapter counts (`serverCount()`: with the Redis streams adapter, the
+   * subscribers of its Pub/Sub channel, so a node that closed or died drops out as soon as Redis sees
+   * its connection go) and raises `down` when the number falls. The in-process adapter always counts 1.
+   */
+  private watchNodes(namespace: RoomsNamespace): void {
+    const check = async () => {
+      const count = await namespace.adapter.serverCount();
+      if (count < this.nodeCount) this.nodes.emit('down');
+      this.nodeCount = count;
+    };
+    const run = () => {
+      check().catch((err: unknown) => this.logger.warn({ err }, 'could not count the Socket.IO nodes'));
+    };
+    run();
+    this.nodeWatch = setInterval(run, NODE_WATCH_MS);
+    this.nodeWatch.unref();
+  }
+
+  private emitTo<E extends ServerEvent>(room: string, event: E, payload: ServerEventPayload<E>, exceptRoom?: string): void {
     // Events of requests that finish during shutdown would reach a closed Redis connection; their clients reconnect and catch up.
     if (this.stopping) return;
-    const target = this.nsp().to(room);
+    const target = exceptRoom ? this.nsp().to(room).except(exceptRoom) : this.nsp().to(room);
     // Socket.IO's emit types cannot follow a generic event name; the signature above keeps callers typed.
     (target.emit as (event: string, payload: unknown) => boolean).call(target, event, payload);
   }

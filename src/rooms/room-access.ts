@@ -18,6 +18,7 @@ export const ROOM_PERMISSIONS = [
   'read',
   'leave',
   'post-message',
+  'post-bot-message',
   'edit-own-message',
   'delete-own-message',
   'delete-any-message',
@@ -40,7 +41,7 @@ const MEMBER: RoomPermission[] = [
   'view', 'read', 'leave', 'post-message', 'edit-own-message', 'delete-own-message',
   'post-transcript', 'edit-panels', 'edit-module-resources',
 ];
-const MODERATOR: RoomPermission[] = [...MEMBER, 'delete-any-message', 'update-room', 'manage-members', 'manage-invites', 'manage-sip', 'manage-streaming'];
+const MODERATOR: RoomPermission[] = [...MEMBER, 'post-bot-message', 'delete-any-message', 'update-room', 'manage-members', 'manage-invites', 'manage-sip', 'manage-streaming'];
 
 /**
  * The room role -> permission table (docs/rooms.md). The only place that says what a room role may

@@ -5,8 +5,14 @@ import { Authorize, CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { uuidParam } from '../common/http/uuid-param';
 import { ApiProblems } from '../common/openapi/api-problems.decorator';
-import { EditRoomMessageDto, PostRoomMessageDto, RoomMessageDto, RoomMessagePageDto, RoomMessageQueryDto } from './dto/room-message.dto';
-import { RoomMessagesService } from './room-messages.service';
+import { EditRoomMessageDto, PostBotMessageDto, PostRoomMessageDto, RoomMessageDto, RoomMessagePageDto, RoomMessageQueryDto } from './dto/room-message.dto';
+import { PostedMessage, RoomMessagesService } from './room-messages.service';
+
+/** 201 for a new message, 200 when the clientMessageId was seen before (nothing created). */
+function replyPosted({ message, created }: PostedMessage, reply: FastifyReply): RoomMessageDto {
+  reply.status(created ? 201 : 200);
+  return message;
+}
 
 @ApiTags('rooms')
 @Controller('rooms/:id/messages')
@@ -36,9 +42,7 @@ export class RoomMessagesController {
     @Body() dto: PostRoomMessageDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RoomMessageDto> {
-    const { message, created } = await this.messages.post(p, id, dto);
-    reply.status(created ? 201 : 200);
-    return message;
+    return replyPosted(await this.messages.post(p, id, dto), reply);
   }
 
   @Patch(':messageId')
@@ -63,5 +67,29 @@ export class RoomMessagesController {
   @ApiProblems(400, 404)
   deleteRoomMessage(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Param('messageId', uuidParam('messageId')) messageId: string): Promise<void> {
     return this.messages.remove(p, id, messageId);
+  }
+}
+
+/** Bot messages: stored among the room's messages (`GET /rooms/{id}/messages` lists them), posted here. */
+@ApiTags('rooms')
+@Controller('rooms/:id/bot-messages')
+export class RoomBotMessagesController {
+  constructor(private readonly messages: RoomMessagesService) {}
+
+  @Post()
+  @Authorize('rooms', 'manage')
+  @ApiOperation({
+    summary: 'Post a bot message: no author, shown under `botName` (owners and moderators, usually through an API key); a repeated clientMessageId returns the stored message with 200',
+  })
+  @ApiCreatedResponse({ type: RoomMessageDto, description: 'Stored' })
+  @ApiOkResponse({ type: RoomMessageDto, description: 'Already stored under this clientMessageId: nothing created' })
+  @ApiProblems(400, 404)
+  async postRoomBotMessage(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() dto: PostBotMessageDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RoomMessageDto> {
+    return replyPosted(await this.messages.postBot(p, id, dto), reply);
   }
 }

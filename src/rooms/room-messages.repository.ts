@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { RoomMessageEntity } from './entities/room-message.entity';
 
 export interface MessagePageQuery {
@@ -23,11 +23,13 @@ export class RoomMessagesRepository {
     return this.messages.existsBy({ tenantId, roomId, id });
   }
 
-  findByClientMessageId(manager: EntityManager, roomId: string, authorId: string, clientMessageId: string): Promise<RoomMessageEntity | null> {
-    return manager.findOneBy(RoomMessageEntity, { roomId, authorId, clientMessageId });
+  /** The message stored under an idempotency key: the author's, or (authorId null) a bot's in the room. */
+  findByClientMessageId(manager: EntityManager, tenantId: string, roomId: string, authorId: string | null, clientMessageId: string): Promise<RoomMessageEntity | null> {
+    const author = authorId === null ? { authorId: IsNull(), kind: 'bot' as const } : { authorId };
+    return manager.findOneBy(RoomMessageEntity, { tenantId, roomId, clientMessageId, ...author });
   }
 
-  /** Inserts a message; null when the author already sent one with the same clientMessageId. */
+  /** Inserts a message; null when its author (or, for a bot message, the room) already has one with the same clientMessageId. */
   async insertUnlessDuplicate(manager: EntityManager, values: Partial<RoomMessageEntity>): Promise<RoomMessageEntity | null> {
     const qb = manager.createQueryBuilder().insert().into(RoomMessageEntity).values(values);
     if (values.clientMessageId) qb.orIgnore();

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { transaction } from '../common/database/transaction';
+import { Tx, transaction } from '../common/database/transaction';
 import { AppException } from '../common/errors/app.exception';
-import { EditRoomMessageDto, PostRoomMessageDto, RoomMessageDto, RoomMessagePageDto, RoomMessageQueryDto } from './dto/room-message.dto';
+import { EditRoomMessageDto, PostBotMessageDto, PostRoomMessageDto, RoomMessageDto, RoomMessagePageDto, RoomMessageQueryDto } from './dto/room-message.dto';
+import { RoomMessageEntity } from './entities/room-message.entity';
 import { RoomAccess, RoomActor } from './room-access';
 import { RoomEvents } from './room-events';
 import { RoomMessagesRepository } from './room-messages.repository';
-import { MESSAGE_MAX_LENGTH } from './rooms.constants';
-import { RoomsRepository } from './rooms.repository';
 import { toRoomMessageDto } from './rooms.mapper';
+
+type NewMessage = Pick<RoomMessageEntity, 'tenantId' | 'roomId' | 'authorId' | 'kind' | 'botName' | 'text' | 'clientMessageId'>;
 
 export interface PostedMessage {
   message: RoomMessageDto;
@@ -18,15 +19,14 @@ export interface PostedMessage {
 }
 
 /**
- * Room messages. Posting is not audited (the message row records author and time); edits and
- * deletions are, without the text. Events go out after commit for the gateway.
+ * Room messages. Posting is not audited (the message row records author and time), except for bot
+ * messages; edits and deletions are, without the text. Events go out after commit for the gateway.
  */
 @Injectable()
 export class RoomMessagesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly messages: RoomMessagesRepository,
-    private readonly rooms: RoomsRepository,
     private readonly access: RoomAccess,
     private readonly events: RoomEvents,
     private readonly audit: AuditService,
@@ -51,29 +51,28 @@ export class RoomMessagesService {
   async post(actor: RoomActor, roomId: string, dto: PostRoomMessageDto): Promise<PostedMessage> {
     return transaction(this.dataSource, async (tx) => {
       const { room } = await this.access.require(tx.manager, actor, roomId, 'post-message');
-      const inserted = await this.messages.insertUnlessDuplicate(tx.manager, {
-        tenantId: actor.tenantId, roomId: room.id, authorId: actor.userId, kind: 'user', text: dto.text, clientMessageId: dto.clientMessageId ?? null,
-      });
-      if (!inserted) {
-        const existing = await this.messages.findByClientMessageId(tx.manager, room.id, actor.userId, dto.clientMessageId!);
-        return { message: toRoomMessageDto(existing!), created: false };
-      }
-      const message = toRoomMessageDto(inserted);
-      tx.afterCommit(() => this.events.emit('message.posted', { tenantId: actor.tenantId, roomId: room.id, message }));
-      return { message, created: true };
+      return this.store(tx, { tenantId: actor.tenantId, roomId: room.id, authorId: actor.userId, kind: 'user', botName: null, text: dto.text, clientMessageId: dto.clientMessageId ?? null });
     });
   }
 
-  /** A message without author, from an integration (no room-level check: the caller is trusted code). */
-  async postBotMessage(tenantId: string, roomId: string, text: string): Promise<RoomMessageDto> {
-    if (text.length < 1 || text.length > MESSAGE_MAX_LENGTH) throw AppException.invalidField('text', `text must be 1 to ${MESSAGE_MAX_LENGTH} characters long`, 'isLength');
+  /**
+   * Stores a message without author, shown under `botName` (an integration, usually through an API
+   * key of an account that moderates the room). A repeated clientMessageId returns the bot message
+   * stored under it in this room. Audited, since the row does not say who posted it.
+   */
+  async postBot(actor: RoomActor, roomId: string, dto: PostBotMessageDto): Promise<PostedMessage> {
     return transaction(this.dataSource, async (tx) => {
-      const room = await this.rooms.findRoom(tx.manager, tenantId, roomId);
-      if (!room) throw AppException.notFound('Room');
-      const inserted = await this.messages.insertUnlessDuplicate(tx.manager, { tenantId, roomId: room.id, authorId: null, kind: 'bot', text, clientMessageId: null });
-      const message = toRoomMessageDto(inserted!);
-      tx.afterCommit(() => this.events.emit('message.posted', { tenantId, roomId: room.id, message }));
-      return message;
+      const { room } = await this.access.require(tx.manager, actor, roomId, 'post-bot-message');
+      const posted = await this.store(tx, {
+        tenantId: actor.tenantId, roomId: room.id, authorId: null, kind: 'bot', botName: dto.botName, text: dto.text, clientMessageId: dto.clientMessageId ?? null,
+      });
+      if (posted.created) {
+        await this.audit.record(tx.manager, {
+          action: 'room.message.bot-post', resourceType: 'room-message', resourceId: posted.message.id, tenantId: actor.tenantId, actorId: actor.userId,
+          newValue: { roomId: room.id, botName: dto.botName },
+        });
+      }
+      return posted;
     });
   }
 
@@ -114,5 +113,17 @@ export class RoomMessagesService {
       });
       tx.afterCommit(() => this.events.emit('message.deleted', { tenantId: actor.tenantId, roomId: room.id, message: saved }));
     });
+  }
+
+  /** Inserts the message unless its idempotency key was used; emits `message.posted` after commit when it is new. */
+  private async store(tx: Tx, values: NewMessage): Promise<PostedMessage> {
+    const inserted = await this.messages.insertUnlessDuplicate(tx.manager, values);
+    if (!inserted) {
+      const existing = await this.messages.findByClientMessageId(tx.manager, values.tenantId, values.roomId, values.authorId, values.clientMessageId!);
+      return { message: toRoomMessageDto(existing!), created: false };
+    }
+    const message = toRoomMessageDto(inserted);
+    tx.afterCommit(() => this.events.emit('message.posted', { tenantId: values.tenantId, roomId: values.roomId, message }));
+    return { message, created: true };
   }
 }

@@ -13,6 +13,8 @@ export const MESSAGE_KINDS = ['user', 'bot'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const MESSAGE_MAX_LENGTH = 4000;
+/** The longest name a bot message can be posted under (CHECK in SQL). */
+export const BOT_NAME_MAX_LENGTH = 64;
 
 /** Join codes: 9 characters without the look-alikes 0/O, 1/I/L (31 symbols, about 44.6 bits). */
 export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

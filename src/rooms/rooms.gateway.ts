@@ -3,7 +3,7 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, We
 import { AccessService } from '../access/access.service';
 import { AppException } from '../common/errors/app.exception';
 import { ok, parsePayload } from '../realtime/ack';
-import type { Ack, MessageNewPayload, PresenceUser, RoomJoinData, RoomsSocket, TranscriptNewPayload } from '../realtime/events';
+import type { Ack, MessagePayload, PresenceUser, RoomJoinData, RoomsSocket, TranscriptNewPayload } from '../realtime/events';
 import { RateLimitEvent } from '../realtime/rate-limit';
 import { ROOMS_NAMESPACE, roomChannel, userRoom } from '../realtime/realtime.constants';
 import { RealtimeService } from '../realtime/realtime.service';
@@ -45,19 +45,27 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
   onModuleInit(): void {
     this.unsubscribe.push(
       this.events.onMessagePosted(({ roomId, message }) => {
-        this.realtime.emitToRoom(roomId, 'message:new', message satisfies MessageNewPayload);
+        this.realtime.emitToRoom(roomId, 'message:new', message satisfies MessagePayload);
       }),
-      this.events.onMemberRemoved(async ({ roomId, userId }) => {
+      this.events.on('message.edited', ({ roomId, message }) => {
+        this.realtime.emitToRoom(roomId, 'message:edited', message satisfies MessagePayload);
+      }),
+      this.events.on('message.deleted', ({ roomId, message }) => {
+        this.realtime.emitToRoom(roomId, 'message:deleted', message satisfies MessagePayload);
+      }),
+      this.events.onMemberRemoved(({ roomId, userId }) => {
         this.realtime.removeUserFromRoom(userId, roomId);
         this.realtime.nsp().in(userRoom(userId)).socketsLeave(waitingChannel(roomId));
         this.realtime.emitToUser(userId, 'member:removed', { roomId, userId });
-        await this.broadcastPresence(roomId, userId);
+        // Every socket of the user is out of the room now: no need to look for others.
+        this.realtime.emitToRoom(roomId, 'presence:left', { roomId, userId });
       }),
       this.events.on('transcript.appended', ({ roomId, transcript }) => {
         // The whole RoomTranscriptDto (as REST returns it) plus `userId`, the author (TranscriptNewPayload).
         const payload = { ...transcript, userId: transcript.authorId ?? '' } satisfies TranscriptNewPayload;
         this.realtime.emitToRoom(roomId, 'transcript:new', payload);
       }),
+      this.realtime.onNodeDown(() => this.resyncLocalRooms()),
       this.events.on('room.deleted', ({ roomId }) => {
         this.realtime.nsp().in([roomChannel(roomId), waitingChannel(roomId)]).socketsLeave([roomChannel(roomId), waitingChannel(roomId)]);
       }),
@@ -68,19 +76,25 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
     for (const off of this.unsubscribe.splice(0)) off();
   }
 
-  /** Presence follows sockets that drop (and those that come back through connection state recovery). */
+  /**
+   * Presence follows sockets that drop, and those that come back through connection state recovery
+   * (they are in their rooms again: the others learn it, the socket gets the whole list).
+   */
   handleConnection(socket: RoomsSocket): void {
-    if (socket.recovered) for (const roomId of this.liveRoomsOf(socket)) void this.broadcastPresence(roomId);
+    if (socket.recovered) for (const roomId of this.liveRoomsOf(socket)) void this.announceRecovered(socket, roomId);
     socket.on('disconnecting', () => {
       const left = this.liveRoomsOf(socket);
       if (left.length === 0) return;
       socket.once('disconnect', () => {
-        for (const roomId of left) void this.broadcastPresence(roomId);
+        for (const roomId of left) void this.announceLeft(socket.data.principal.userId, roomId);
       });
     });
   }
 
-  /** `room:join {roomId, password?}` -> `{status: 'joined', presence}` or `{status: 'waiting'}`. */
+  /**
+   * `room:join {roomId, password?}` -> `{status: 'joined', presence}` or `{status: 'waiting'}`. The
+   * joiner gets the whole list in the ack; the room gets `presence:joined` when the user was not there.
+   */
   @SubscribeMessage('room:join')
   @RateLimitEvent(5, 10_000)
   async join(@ConnectedSocket() socket: RoomsSocket, @MessageBody() body: unknown): Promise<Ack<RoomJoinData>> {
@@ -97,8 +111,12 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
       for (const moderatorId of moderators) this.realtime.emitToUser(moderatorId, 'waiting:request', request);
       return ok({ status: 'waiting' });
     }
+    const before = await this.presence(roomId);
     await socket.join(roomChannel(roomId));
-    const presence = await this.broadcastPresence(roomId);
+    const me: PresenceUser = { userId: socket.data.principal.userId, displayName: live.displayName };
+    const wasThere = before.some((u) => u.userId === me.userId);
+    if (!wasThere) this.realtime.emitToRoom(roomId, 'presence:joined', { roomId, user: me }, { exceptSocket: socket.id });
+    const presence = wasThere ? before : [...before, me];
     if (live.role === 'OWNER' || live.role === 'MODERATOR') {
       return ok({ status: 'joined', presence, waiting: presenceOf(await this.realtime.nsp().in(waitingChannel(roomId)).fetchSockets()) });
     }
@@ -112,7 +130,7 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
     const wasIn = socket.rooms.has(roomChannel(roomId));
     await socket.leave(waitingChannel(roomId));
     await socket.leave(roomChannel(roomId));
-    if (wasIn) await this.broadcastPresence(roomId);
+    if (wasIn) await this.announceLeft(socket.data.principal.userId, roomId);
     return ok({ status: 'left' });
   }
 
@@ -126,7 +144,10 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
       s.leave(waitingChannel(roomId));
     }
     this.realtime.emitToUser(userId, 'waiting:admitted', { roomId, userId });
-    await this.broadcastPresence(roomId);
+    this.realtime.emitToRoom(roomId, 'presence:joined', { roomId, user: presenceOf(waiting)[0] });
+    // The admitted sockets had no join ack with the list: they get it now.
+    const users = await this.presence(roomId);
+    for (const s of waiting) this.realtime.emitToSocket(s.id, 'presence', { roomId, users });
     return ok({ admitted: waiting.length });
   }
 
@@ -147,7 +168,7 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
    */
   @SubscribeMessage('message:send')
   @RateLimitEvent(10, 1000)
-  async send(@ConnectedSocket() socket: RoomsSocket, @MessageBody() body: unknown): Promise<Ack<MessageNewPayload>> {
+  async send(@ConnectedSocket() socket: RoomsSocket, @MessageBody() body: unknown): Promise<Ack<MessagePayload>> {
     const dto = await parsePayload(SendMessagePayload, body);
     this.requireJoined(socket, dto.roomId);
     await this.casbin(socket, 'create');
@@ -208,20 +229,41 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
     return [...socket.rooms].filter((r) => r.startsWith(ROOM_PREFIX)).map((r) => r.slice(ROOM_PREFIX.length));
   }
 
-  private async presence(roomId: string, without?: string): Promise<PresenceUser[]> {
-    const users = presenceOf(await this.realtime.nsp().in(roomChannel(roomId)).fetchSockets());
-    return without ? users.filter((u) => u.userId !== without) : users;
-  }
-
-  /** Sends everyone in the room who is there now (`without`: a user whose sockets are on their way out). */
-  private async broadcastPresence(roomId: string, without?: string): Promise<PresenceUser[]> {
+  /** Who is in the live room now, on every node (an empty list, logged, when a node does not answer). */
+  private async presence(roomId: string): Promise<PresenceUser[]> {
     try {
-      const users = await this.presence(roomId, without);
-      this.realtime.emitToRoom(roomId, 'presence', { roomId, users });
-      return users;
+      return presenceOf(await this.realtime.nsp().in(roomChannel(roomId)).fetchSockets());
     } catch (err) {
-      this.logger.warn({ msg: 'presence update failed', roomId, err });
+      this.logger.warn({ msg: 'presence lookup failed', roomId, err });
       return [];
     }
+  }
+
+  /** After one of the user's sockets left the room: `presence:left` unless another of its sockets (on any node) is still in. */
+  private async announceLeft(userId: string, roomId: string): Promise<void> {
+    try {
+      const sockets = await this.realtime.nsp().in(userRoom(userId)).fetchSockets();
+      if (sockets.some((s) => s.rooms.has(roomChannel(roomId)))) return;
+      this.realtime.emitToRoom(roomId, 'presence:left', { roomId, userId });
+    } catch (err) {
+      this.logger.warn({ msg: 'presence update failed', roomId, err });
+    }
+  }
+
+  /** A socket came back through connection state recovery: it is in the room again. */
+  private async announceRecovered(socket: RoomsSocket, roomId: string): Promise<void> {
+    const { userId } = socket.data.principal;
+    this.realtime.emitToRoom(roomId, 'presence:joined', { roomId, user: { userId, displayName: socket.data.displayName ?? userId } });
+    this.realtime.emitToSocket(socket.id, 'presence', { roomId, users: await this.presence(roomId) });
+  }
+
+  /**
+   * Another node left the cluster (shut down, or silent past the adapter's heartbeat timeout after a
+   * crash): its sockets never said goodbye, so every room with sockets here gets the whole list again.
+   */
+  private async resyncLocalRooms(): Promise<void> {
+    const roomIds = new Set<string>();
+    for (const socket of this.realtime.nsp().sockets.values()) for (const roomId of this.liveRoomsOf(socket)) roomIds.add(roomId);
+    for (const roomId of roomIds) this.realtime.emitToRoom(roomId, 'presence', { roomId, users: await this.presence(roomId) });
   }
 }

@@ -37,6 +37,7 @@ export function toRoomMessageDto(m: RoomMessageEntity): RoomMessageDto {
     roomId: m.roomId,
     authorId: m.authorId,
     kind: m.kind,
+    botName: m.botName,
     text: m.deletedAt ? '' : m.text,
     clientMessageId: m.clientMessageId,
     deleted: m.deletedAt !== null,

@@ -9,7 +9,7 @@ import { RoomEntity } from './entities/room.entity';
 import { RoomAccess } from './room-access';
 import { RoomEvents } from './room-events';
 import { RoomMembersController } from './room-members.controller';
-import { RoomMessagesController } from './room-messages.controller';
+import { RoomBotMessagesController, RoomMessagesController } from './room-messages.controller';
 import { RoomMessagesRepository } from './room-messages.repository';
 import { RoomMessagesService } from './room-messages.service';
 import { RoomsController } from './rooms.controller';
@@ -41,7 +41,7 @@ const EXTRA_PROVIDERS = [
 /** Rooms, members and messages (issue 4), and their Socket.IO gateway (RoomsGateway, on the namespace RealtimeModule prepares). */
 @Module({
   imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity, RoomMessageEntity, ...EXTRA_ENTITIES]), UsersModule, AccessModule, RealtimeCoreModule],
-  controllers: [RoomsController, RoomMembersController, RoomMessagesController, ...EXTRA_CONTROLLERS],
+  controllers: [RoomsController, RoomMembersController, RoomMessagesController, RoomBotMessagesController, ...EXTRA_CONTROLLERS],
   providers: [RoomsService, RoomsRepository, RoomMessagesService, RoomMessagesRepository, RoomAccess, RoomEvents, RoomsGateway, ...EXTRA_PROVIDERS],
   exports: [RoomsService, RoomMessagesService, RoomAccess, RoomEvents],
 })

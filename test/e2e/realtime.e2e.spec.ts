@@ -1,5 +1,5 @@
 import { Socket, io } from 'socket.io-client';
-import type { Ack, AckError, ClientToServerEvents, PongData, ServerToClientEvents } from '../../src/realtime/events';
+import type { Ack, AckError, ClientToServerEvents, MessagePayload, PongData, ServerToClientEvents } from '../../src/realtime/events';
 import { ROOMS_NAMESPACE, userRoom } from '../../src/realtime/realtime.constants';
 import { RealtimeService } from '../../src/realtime/realtime.service';
 import { RunningServer, startServer } from '../../src/server';
@@ -11,6 +11,11 @@ import { testConfig } from '../helpers/test-env';
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;
+
+/** A `message:new` payload for the foundation's own emits (the rooms gateway sends stored messages). */
+const message = (roomId: string, id: string, authorId: string, text: string): MessagePayload => ({
+  roomId, id, authorId, kind: 'user', botName: null, text, clientMessageId: null, deleted: false, createdAt: '2026-01-01T00:00:00.000Z', editedAt: null, deletedAt: null,
+});
 const clients: Client[] = [];
 
 interface Handshake {
@@ -132,6 +137,10 @@ describe('Socket.IO /rooms (single node)', () => {
       const socket = await connect(app.url, { token: user.accessToken });
       expect(await ping(socket)).toEqual({ ok: true, data: { pong: true, userId: user.id } });
       expect(await ping(socket, { nonce: 'n-1' })).toEqual({ ok: true, data: { pong: true, userId: user.id, nonce: 'n-1' } });
+      // /metrics counts this node's sockets and the nodes of the cluster.
+      const metrics = (await http.get(`${app.url}/metrics`)).text;
+      expect(Number(/^socketio_connected_sockets (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(metrics).toMatch(/^socketio_cluster_nodes \d+$/m);
     });
 
     it('accepts Authorization: Bearer, an API key in auth.token and an X-API-Key header', async () => {
@@ -280,9 +289,9 @@ describe('Socket.IO /rooms (single node)', () => {
       const realtime = app.app.get(RealtimeService);
       realtime.joinUserToRoom(user.id, 'r-1');
       await eventually(async () => (await realtime.nsp().in('room:r-1').fetchSockets()).length === 1);
-      const message = nextEvent(socket, 'message:new');
-      realtime.emitToRoom('r-1', 'message:new', { roomId: 'r-1', id: 'm-1', authorId: user.id, text: 'hi', createdAt: '2026-01-01T00:00:00.000Z' });
-      expect(await message).toMatchObject({ id: 'm-1', text: 'hi' });
+      const heard = nextEvent(socket, 'message:new');
+      realtime.emitToRoom('r-1', 'message:new', message('r-1', 'm-1', user.id, 'hi'));
+      expect(await heard).toMatchObject({ id: 'm-1', text: 'hi' });
 
       const typing = nextEvent(socket, 'typing');
       realtime.emitToUser(user.id, 'typing', { roomId: 'r-1', userId: user.id });
@@ -314,7 +323,7 @@ describe('Socket.IO /rooms (single node)', () => {
       await first;
 
       const resume = await dropConnection(socket, app, user.id);
-      realtime.emitToRoom('recover', 'message:new', { roomId: 'recover', id: 'missed-1', authorId: user.id, text: 'while away', createdAt: '2026-01-01T00:00:00.000Z' });
+      realtime.emitToRoom('recover', 'message:new', message('recover', 'missed-1', user.id, 'while away'));
 
       const back = client(app.url, { token: user.accessToken }, resume);
       const missed = nextEvent(back, 'message:new');
@@ -400,8 +409,9 @@ withRedis('Socket.IO /rooms across nodes (REDIS_URL)', () => {
     realtimeA.joinUserToRoom(user.id, 'shared');
     await eventually(async () => (await b.app.get(RealtimeService).nsp().local.in('room:shared').fetchSockets()).length === 1);
     const received = nextEvent(onB, 'message:new');
-    realtimeA.emitToRoom('shared', 'message:new', { roomId: 'shared', id: 'm-x', authorId: user.id, text: 'across', createdAt: '2026-01-01T00:00:00.000Z' });
+    realtimeA.emitToRoom('shared', 'message:new', message('shared', 'm-x', user.id, 'across'));
     expect(await received).toMatchObject({ id: 'm-x', text: 'across' });
+    await eventually(() => a.app.get(RealtimeService).clusterNodes === 2, 5000);
   });
 
   it('a client dropped from node A resumes on node B and gets what it missed', async () => {
@@ -415,7 +425,7 @@ withRedis('Socket.IO /rooms across nodes (REDIS_URL)', () => {
     await first;
 
     const resume = await dropConnection(onA, a, user.id);
-    realtimeA.emitToRoom('roam', 'message:new', { roomId: 'roam', id: 'missed-x', authorId: user.id, text: 'while away', createdAt: '2026-01-01T00:00:00.000Z' });
+    realtimeA.emitToRoom('roam', 'message:new', message('roam', 'missed-x', user.id, 'while away'));
 
     const onB = client(b.url, { token: user.accessToken }, resume);
     const missed = nextEvent(onB, 'message:new');

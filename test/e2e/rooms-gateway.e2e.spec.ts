@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Socket, io } from 'socket.io-client';
 import type { Ack, ServerToClientEvents } from '../../src/realtime/events';
 import { ROOMS_NAMESPACE } from '../../src/realtime/realtime.constants';
+import { RealtimeService } from '../../src/realtime/realtime.service';
 import { RunningServer, startServer } from '../../src/server';
 import { TestUser, newTenant, newUser } from '../helpers/factory';
-import { http } from '../helpers/http';
+import { expectProblem, http } from '../helpers/http';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { testConfig } from '../helpers/test-env';
 
@@ -92,26 +93,36 @@ describe('live rooms over Socket.IO (/rooms)', () => {
   });
   afterAll(() => app?.close());
 
-  it('joins a room, answers with presence, and tells everyone who is there (users once, however many sockets)', async () => {
+  it('joins a room, answers with who is there, and tells the others who comes and goes (a user once, however many sockets)', async () => {
     const roomId = await createRoom();
     const a = await connect(app.url, owner.accessToken);
-    const ownPresence = nextEvent(a, 'presence');
+    const aboutMe = record(a, 'presence:joined');
     expect(await send(a, 'room:join', { roomId })).toEqual({ ok: true, data: { status: 'joined', presence: [{ userId: owner.id, displayName: owner.username }], waiting: [] } });
-    expect(await ownPresence).toEqual({ roomId, users: [{ userId: owner.id, displayName: owner.username }] });
 
-    const seen = nextEvent(a, 'presence', (p) => p.users.length === 2);
+    const seen = nextEvent(a, 'presence:joined');
     const b = await joined(member, roomId);
-    expect(userIds((await seen).users)).toEqual([owner.id, member.id].sort());
+    expect(await seen).toEqual({ roomId, user: { userId: member.id, displayName: member.username } });
+    // The member's second socket: the ack lists both users; the room hears nothing new.
+    const joins = record(a, 'presence:joined');
     const second = await connect(app.url, member.accessToken);
     const again = await send(second, 'room:join', { roomId });
     expect(again.ok && again.data.status === 'joined' && userIds(again.data.presence)).toEqual([owner.id, member.id].sort());
 
-    // Joining twice is harmless; leaving sends presence without the user once all its sockets are gone.
-    expect(await send(b, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
+    // Joining twice is harmless; the user leaves the list once all its sockets are gone.
+    expect(await send(b, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined', presence: expect.arrayContaining([{ userId: member.id, displayName: member.username }]) } });
+    const lefts = record(a, 'presence:left');
     expect(await send(b, 'room:leave', { roomId })).toEqual({ ok: true, data: { status: 'left' } });
-    const gone = nextEvent(a, 'presence', (p) => p.users.length === 1);
+    await sleep(200);
+    expect(lefts).toEqual([]);
+    const gone = nextEvent(a, 'presence:left');
     second.disconnect(); // a dropped socket counts as leaving
-    expect((await gone).users).toEqual([{ userId: owner.id, displayName: owner.username }]);
+    expect(await gone).toEqual({ roomId, userId: member.id });
+    expect(joins).toEqual([]);
+    // Nobody is told about themselves.
+    expect(aboutMe.filter((p) => p.user.userId === owner.id)).toEqual([]);
+    const rejoined = nextEvent(a, 'presence:joined');
+    expect(await send(b, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
+    expect(await rejoined).toEqual({ roomId, user: { userId: member.id, displayName: member.username } });
   });
 
   it("refuses another tenant's room like a missing one (404) and a non-member with RoomAccess's 403", async () => {
@@ -154,10 +165,13 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(await send(other, 'waiting:admit', { roomId, userId: member.id })).toMatchObject({ ok: false, error: { status: 403 } });
 
     const admitted = nextEvent(waiter, 'waiting:admitted');
-    const presence = nextEvent(mod, 'presence', (p) => p.users.some((u) => u.userId === member.id));
+    const list = nextEvent(waiter, 'presence');
+    const presence = nextEvent(mod, 'presence:joined');
     expect(await send(mod, 'waiting:admit', { roomId, userId: member.id })).toEqual({ ok: true, data: { admitted: 1 } });
     expect(await admitted).toEqual({ roomId, userId: member.id });
-    await presence;
+    expect(await presence).toEqual({ roomId, user: { userId: member.id, displayName: member.username } });
+    // The admitted socket had no join ack with the list: it gets it now.
+    expect(userIds((await list).users)).toEqual([owner.id, moderator.id, member.id].sort());
     const message = nextEvent(mod, 'message:new');
     expect(await send(waiter, 'message:send', { roomId, text: 'thanks', clientMessageId: randomUUID() })).toMatchObject({ ok: true, data: { text: 'thanks' } });
     expect(await message).toMatchObject({ roomId, authorId: member.id, text: 'thanks' });
@@ -207,6 +221,42 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(await message).toEqual(res.body);
   });
 
+  it('sends bot messages to the sockets in the room', async () => {
+    const roomId = await createRoom();
+    const socket = await joined(member, roomId);
+    const message = nextEvent(socket, 'message:new');
+    const res = await http.post(app.api(`/rooms/${roomId}/bot-messages`), { text: 'Build 42 passed', botName: 'CI' }, t(moderator));
+    expect(res.status).toBe(201);
+    expect(await message).toEqual({ ...res.body, authorId: null, kind: 'bot', botName: 'CI' });
+  });
+
+  it('tells the room about edits and deletions (REST), once each; refused changes send nothing', async () => {
+    const roomId = await createRoom();
+    const author = await joined(member, roomId);
+    const other = await joined(owner, roomId);
+    const edits = record(other, 'message:edited');
+    const deletions = record(other, 'message:deleted');
+    const sent = await send(author, 'message:send', { roomId, text: 'first draft', clientMessageId: randomUUID() });
+    const id = sent.ok ? sent.data.id : '';
+
+    const edited = nextEvent(author, 'message:edited');
+    const res = await http.patch(app.api(`/rooms/${roomId}/messages/${id}`), { text: 'second draft' }, t(member));
+    expect(res.status).toBe(200);
+    expect(await edited).toEqual(res.body);
+    expect(res.body).toMatchObject({ id, text: 'second draft', editedAt: expect.any(String) });
+    // Not the author: 403, nothing sent.
+    expectProblem(await http.patch(app.api(`/rooms/${roomId}/messages/${id}`), { text: 'hijack' }, t(moderator)), 403);
+
+    const deleted = nextEvent(author, 'message:deleted');
+    expect((await http.delete(app.api(`/rooms/${roomId}/messages/${id}`), t(moderator))).status).toBe(204);
+    expect(await deleted).toEqual({ ...res.body, text: '', deleted: true, deletedAt: expect.any(String) });
+    // Deleting it again changes nothing and sends nothing.
+    expect((await http.delete(app.api(`/rooms/${roomId}/messages/${id}`), t(owner))).status).toBe(204);
+    await sleep(200);
+    expect(edits).toHaveLength(1);
+    expect(deletions).toHaveLength(1);
+  });
+
   it('answers oversized and malformed payloads with a 400 naming the field; the socket stays connected', async () => {
     const roomId = await createRoom();
     const socket = await joined(member, roomId);
@@ -250,10 +300,10 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     const removed = await joined(member, roomId);
     const watcher = await joined(owner, roomId);
     const notice = nextEvent(removed, 'member:removed');
-    const presence = nextEvent(watcher, 'presence', (p) => !p.users.some((u) => u.userId === member.id));
+    const presence = nextEvent(watcher, 'presence:left');
     expect((await http.delete(app.api(`/rooms/${roomId}/members/${member.id}`), t(owner))).status).toBe(204);
     expect(await notice).toEqual({ roomId, userId: member.id });
-    expect(userIds((await presence).users)).toEqual([owner.id]);
+    expect(await presence).toEqual({ roomId, userId: member.id });
     const heard = record(removed, 'message:new');
     await http.post(app.api(`/rooms/${roomId}/messages`), { text: 'after removal' }, t(owner));
     expect(await send(removed, 'message:send', { roomId, text: 'hi', clientMessageId: randomUUID() })).toMatchObject({ ok: false, error: { status: 403, code: 'room-not-joined' } });
@@ -385,10 +435,12 @@ withRedis('live rooms across nodes (REDIS_URL)', () => {
     expect(await request).toMatchObject({ roomId, userId: member.id });
 
     const admitted = nextEvent(onB, 'waiting:admitted');
-    const presence = nextEvent(onA, 'presence', (p) => p.users.length === 2);
+    const list = nextEvent(onB, 'presence');
+    const presence = nextEvent(onA, 'presence:joined');
     expect(await send(onA, 'waiting:admit', { roomId, userId: member.id })).toEqual({ ok: true, data: { admitted: 1 } });
     await admitted;
-    expect(userIds((await presence).users)).toEqual([owner.id, member.id].sort());
+    expect(await presence).toEqual({ roomId, user: { userId: member.id, displayName: member.username } });
+    expect(userIds((await list).users)).toEqual([owner.id, member.id].sort());
 
     const heardOnA = nextEvent(onA, 'message:new', (m) => m.text === 'from node B');
     const ack = await send(onB, 'message:send', { roomId, text: 'from node B', clientMessageId: randomUUID() });
@@ -397,5 +449,35 @@ withRedis('live rooms across nodes (REDIS_URL)', () => {
     const heardOnB = nextEvent(onB, 'message:new', (m) => m.text === 'REST on node A');
     expect((await http.post(a.api(`/rooms/${roomId}/messages`), { text: 'REST on node A' }, { token: owner.accessToken })).status).toBe(201);
     expect(await heardOnB).toMatchObject({ text: 'REST on node A' });
+
+    const edited = nextEvent(onB, 'message:edited');
+    const ackId = ack.ok ? ack.data.id : '';
+    expect((await http.patch(a.api(`/rooms/${roomId}/messages/${ackId}`), { text: 'edited on A' }, { token: member.accessToken })).status).toBe(200);
+    expect(await edited).toMatchObject({ id: ackId, text: 'edited on A' });
+    const left = nextEvent(onA, 'presence:left');
+    onB.disconnect();
+    expect(await left).toEqual({ roomId, userId: member.id });
+  });
+
+  // Last: it stops node B.
+  it('gives the room the whole list again when another node goes away (its sockets never said goodbye)', async () => {
+    const owner = await newUser(a);
+    const member = await newUser(a);
+    const roomId = (await http.post(a.api('/rooms'), { name: 'Crash', type: 'CHAT' }, { token: owner.accessToken })).body.id as string;
+    expect((await http.post(a.api(`/rooms/${roomId}/members`), { userId: member.id, role: 'MEMBER' }, { token: owner.accessToken })).status).toBe(201);
+    const onA = await connect(a.url, owner.accessToken);
+    expect(await send(onA, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
+    const arrived = nextEvent(onA, 'presence:joined');
+    const onB = await connect(b.url, member.accessToken);
+    expect(await send(onB, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
+    await arrived;
+
+    // Node A counts the nodes every 2 s: let it see B before B goes.
+    const realtimeA = a.app.get(RealtimeService);
+    for (let i = 0; i < 50 && realtimeA.clusterNodes < 2; i++) await sleep(100);
+    expect(realtimeA.clusterNodes).toBe(2);
+    const resync = nextEvent(onA, 'presence', (p) => p.roomId === roomId, 8000);
+    await b.close(); // a closing node sends nothing itself; the other node notices it going
+    expect(await resync).toEqual({ roomId, users: [{ userId: owner.id, displayName: owner.username }] });
   });
 });

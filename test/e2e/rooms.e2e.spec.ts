@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { RoomEvents } from '../../src/rooms/room-events';
-import { RoomMessagesService } from '../../src/rooms/room-messages.service';
 import { expectProblem, http } from '../helpers/http';
 import { TestUser, adminUser, newTenant, newUser } from '../helpers/factory';
 import { TestApp, startTestApp } from '../helpers/test-app';
@@ -291,8 +290,9 @@ describe('rooms REST', () => {
       removed.push(`${e.userId}:${e.reason}`);
     });
     try {
-      const bot = await app.app.get(RoomMessagesService).postBotMessage(owner.tenantId, room.id, 'build passed');
-      expect(bot).toMatchObject({ authorId: null, kind: 'bot', text: 'build passed' });
+      const bot = await http.post(app.api(`/rooms/${room.id}/bot-messages`), { text: 'build passed', botName: 'CI' }, t(owner));
+      expect(bot.status).toBe(201);
+      expect(bot.body).toMatchObject({ authorId: null, kind: 'bot', botName: 'CI', text: 'build passed' });
       await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'human' }, t(owner));
       // A refused post emits nothing.
       await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'x' }, t(outsider));
@@ -300,11 +300,60 @@ describe('rooms REST', () => {
       await addMember(room.id, member, 'MEMBER');
       await http.post(app.api(`/rooms/${room.id}/leave`), {}, t(member));
       expect(removed).toEqual([`${member.id}:left`]);
-      await expect(app.app.get(RoomMessagesService).postBotMessage(outsider.tenantId, randomUUID(), 'x')).rejects.toMatchObject({ status: 404 });
     } finally {
       off();
       offRemoved();
     }
+  });
+
+  it('takes bot messages from owners and moderators (an API key too), idempotently, audited; refuses members and bad input', async () => {
+    const room = await fullRoom();
+    const path = app.api(`/rooms/${room.id}/bot-messages`);
+    const key = (await http.post(app.api('/me/api-keys'), { name: 'recorder' }, t(moderator))).body.key as string;
+    const clientMessageId = randomUUID();
+    const first = await http.post(path, { text: 'Recording started', botName: 'Recorder', clientMessageId }, { headers: { 'x-api-key': key } });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({
+      id: expect.any(String), roomId: room.id, authorId: null, kind: 'bot', botName: 'Recorder', text: 'Recording started', clientMessageId,
+      deleted: false, createdAt: expect.any(String), editedAt: null, deletedAt: null,
+    });
+    // A resend (same key, any sender) is the stored message, with 200, and nothing new.
+    const again = await http.post(path, { text: 'Recording started', botName: 'Recorder', clientMessageId }, t(owner));
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    // The same key in another room is another message; so is a member's message with the same key.
+    const other = await createRoom(owner);
+    expect((await http.post(app.api(`/rooms/${other.id}/bot-messages`), { text: 'x', botName: 'Recorder', clientMessageId }, t(owner))).status).toBe(201);
+    const human = await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'me', clientMessageId }, t(member));
+    expect(human.status).toBe(201);
+    expect(human.body.id).not.toBe(first.body.id);
+    const listed = (await http.get(app.api(`/rooms/${room.id}/messages`), t(guest))).body.items;
+    expect(listed.map((m: { id: string }) => m.id)).toEqual([human.body.id, first.body.id]);
+
+    // Members and guests may not post as a bot; non-members are not in the room.
+    expectProblem(await http.post(path, { text: 'fake', botName: 'Recorder' }, t(member)), 403, 'room-permission-denied');
+    expectProblem(await http.post(path, { text: 'fake', botName: 'Recorder' }, t(guest)), 403, 'room-permission-denied');
+    expectProblem(await http.post(path, { text: 'fake', botName: 'Recorder' }, t(outsider)), 403, 'not-a-room-member');
+    // A bot message has no author: nobody edits it, moderators delete it.
+    expectProblem(await http.patch(app.api(`/rooms/${room.id}/messages/${first.body.id}`), { text: 'edited' }, t(moderator)), 403, 'not-message-author');
+    expectProblem(await http.delete(app.api(`/rooms/${room.id}/messages/${first.body.id}`), t(member)), 403, 'room-permission-denied');
+    expect((await http.delete(app.api(`/rooms/${room.id}/messages/${first.body.id}`), t(moderator))).status).toBe(204);
+
+    const bad = async (body: Record<string, unknown>, field: string) => {
+      const problem = expectProblem(await http.post(path, body, t(owner)), 400, 'validation-failed');
+      expect(problem.errors.map((e: { field: string }) => e.field)).toContain(field);
+    };
+    await bad({ text: 'no name' }, 'botName');
+    await bad({ text: 'blank name', botName: '   ' }, 'botName');
+    await bad({ text: 'long name', botName: 'b'.repeat(65) }, 'botName');
+    await bad({ text: 'x'.repeat(4001), botName: 'CI' }, 'text');
+    await bad({ text: 'hi', botName: 'CI', authorId: owner.id }, 'authorId');
+    await bad({ text: 'hi', botName: 'CI', clientMessageId: 'not-a-uuid' }, 'clientMessageId');
+    expectProblem(await http.post(app.api(`/rooms/${randomUUID()}/bot-messages`), { text: 'x', botName: 'CI' }, t(owner)), 404);
+
+    // Who posted it is in the audit log (the message row has no author), once.
+    const audit = await http.get(app.api(`/audit-logs?action=room.message.bot-post&resourceId=${first.body.id}`), t(await adminUser(app)));
+    expect(audit.body.items).toEqual([expect.objectContaining({ actorId: moderator.id, resourceId: first.body.id, newValue: { roomId: room.id, botName: 'Recorder' } })]);
   });
 });
 
@@ -351,6 +400,7 @@ describe('rooms: tenant isolation', () => {
       expectProblem(await http.post(app.api(`${r}/leave`), {}, o), 404);
       expectProblem(await http.get(app.api(`${r}/messages`), o), 404);
       expectProblem(await http.post(app.api(`${r}/messages`), { text: 'hi' }, o), 404);
+      expectProblem(await http.post(app.api(`${r}/bot-messages`), { text: 'hi', botName: 'bot' }, o), 404);
       expectProblem(await http.patch(app.api(`${r}/messages/${msg.id}`), { text: 'x' }, o), 404);
       expectProblem(await http.delete(app.api(`${r}/messages/${msg.id}`), o), 404);
     }

@@ -5,7 +5,7 @@ import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Socket, io } from 'socket.io-client';
-import type { Ack, MessageNewPayload, ServerToClientEvents } from '../../src/realtime/events';
+import type { Ack, MessagePayload, PresencePayload, ServerToClientEvents } from '../../src/realtime/events';
 import { ROOMS_NAMESPACE } from '../../src/realtime/realtime.constants';
 import { http } from '../helpers/http';
 import { TestDatabase, createTestDatabase } from '../helpers/test-database';
@@ -128,16 +128,16 @@ async function send<T = any>(socket: Client, event: string, payload: unknown, ti
 /** The ids of the messages a socket receives from now on, in arrival order. */
 function record(socket: Client, roomId: string): string[] {
   const ids: string[] = [];
-  socket.on('message:new', (m: MessageNewPayload) => {
+  socket.on('message:new', (m: MessagePayload) => {
     if (m.roomId === roomId) ids.push(m.id);
   });
   return ids;
 }
 
-function nextMessage(socket: Client, text: string, timeoutMs = 5000): Promise<MessageNewPayload> {
+function nextMessage(socket: Client, text: string, timeoutMs = 5000): Promise<MessagePayload> {
   return within(
-    new Promise<MessageNewPayload>((ok) => {
-      const listener = (m: MessageNewPayload) => {
+    new Promise<MessagePayload>((ok) => {
+      const listener = (m: MessagePayload) => {
         if (m.text !== text) return;
         socket.off('message:new', listener);
         ok(m);
@@ -147,6 +147,15 @@ function nextMessage(socket: Client, text: string, timeoutMs = 5000): Promise<Me
     timeoutMs,
     `message:new "${text}"`,
   );
+}
+
+/** Resolves once the node's /metrics says it counts `nodes` Socket.IO nodes. */
+async function clusterOf(node: Node, nodes: number): Promise<void> {
+  for (;;) {
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    if (new RegExp(`^socketio_cluster_nodes ${nodes}$`, 'm').test(metrics)) return;
+    await sleep(200);
+  }
 }
 
 function hasDuplicates(ids: string[]): boolean {
@@ -223,11 +232,11 @@ scaleOut('[scale-out] two server processes on one database and one Redis', () =>
 
     // Cross-node both ways.
     const onA = nextMessage(a1, 'B to A');
-    const first = await send<MessageNewPayload>(b1, 'message:send', { roomId, text: 'B to A', clientMessageId: randomUUID() });
+    const first = await send<MessagePayload>(b1, 'message:send', { roomId, text: 'B to A', clientMessageId: randomUUID() });
     expect(first.ok).toBe(true);
     expect(await onA).toMatchObject({ roomId, text: 'B to A' });
     const onB = nextMessage(b1, 'A to B');
-    const second = await send<MessageNewPayload>(a1, 'message:send', { roomId, text: 'A to B', clientMessageId: randomUUID() });
+    const second = await send<MessagePayload>(a1, 'message:send', { roomId, text: 'A to B', clientMessageId: randomUUID() });
     expect(second.ok).toBe(true);
     expect(await onB).toMatchObject({ roomId, text: 'A to B' });
     const before = [first, second].map((ack) => (ack.ok ? ack.data.id : ''));
@@ -243,7 +252,7 @@ scaleOut('[scale-out] two server processes on one database and one Redis', () =>
         const { _pid: pid, _lastOffset: offset } = a1 as unknown as { _pid?: string; _lastOffset?: string };
         const again = open(b.url, { token: memberToken, ...(pid && { pid, offset }) });
         // Listening before the connection opens: packets replayed by a recovery count as live.
-        again.on('message:new', (m: MessageNewPayload) => {
+        again.on('message:new', (m: MessagePayload) => {
           if (m.roomId === roomId) liveAfter.push(m.id);
         });
         connected(again)
@@ -260,9 +269,18 @@ scaleOut('[scale-out] two server processes on one database and one Redis', () =>
       });
     });
 
+    // Node B notices node A going (its Redis connections close) and gives the room the whole list again.
+    // It counts the nodes every 2 s (socketio_cluster_nodes in /metrics): let it see A first.
+    await within(clusterOf(b, 2), 10_000, 'node B counting two nodes');
+    const resync = new Promise<PresencePayload>((ok) => {
+      b1.on('presence', (p: PresencePayload) => {
+        if (p.roomId === roomId) ok(p);
+      });
+    });
+
     const acked: string[] = [];
     for (let i = 0; i < BURST; i++) {
-      const ack = await send<MessageNewPayload>(b1, 'message:send', { roomId, text: `burst ${i}`, clientMessageId: randomUUID() });
+      const ack = await send<MessagePayload>(b1, 'message:send', { roomId, text: `burst ${i}`, clientMessageId: randomUUID() });
       if (!ack.ok) throw new Error(`message ${i} refused: ${JSON.stringify(ack)}`);
       acked.push(ack.data.id);
       if (i === KILL_AFTER - 1) a.proc.kill('SIGKILL');
@@ -270,6 +288,9 @@ scaleOut('[scale-out] two server processes on one database and one Redis', () =>
     }
     await within(a.exited, 5000, 'node A exit');
     await within(moved, 20_000, 'A1 moving to node B');
+    const healed = await within(resync, 10_000, 'the presence list after node A died');
+    expect(healed.users.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(healed.users.map((u) => u.userId)).size).toBe(healed.users.length);
     await sleep(300); // the last live messages
 
     // Catch up from node B: everything after the last message A1 saw on node A (oldest first).
@@ -279,7 +300,7 @@ scaleOut('[scale-out] two server processes on one database and one Redis', () =>
     for (let page = 0; page < 10 && cursor; page++) {
       const res = await http.get(api(b, `/rooms/${roomId}/messages?after=${cursor}&limit=100`), { token: memberToken });
       expect(res.status).toBe(200);
-      fetched.push(...(res.body.items as MessageNewPayload[]).map((m) => m.id));
+      fetched.push(...(res.body.items as MessagePayload[]).map((m) => m.id));
       cursor = (res.body.nextCursor as string | null) ?? undefined;
     }
 

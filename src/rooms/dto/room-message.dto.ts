@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { MESSAGE_KINDS, MESSAGE_MAX_LENGTH, MessageKind } from '../rooms.constants';
+import { BOT_NAME_MAX_LENGTH, MESSAGE_KINDS, MESSAGE_MAX_LENGTH, MessageKind } from '../rooms.constants';
 
 export const MESSAGE_PAGE_MAX = 100;
 export const MESSAGE_PAGE_DEFAULT = 50;
@@ -12,6 +12,8 @@ export class RoomMessageDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null for bot messages and for messages of a deleted user.' })
   authorId!: string | null;
   @ApiProperty({ enum: MESSAGE_KINDS, enumName: 'RoomMessageKind' }) kind!: MessageKind;
+  @ApiProperty({ type: String, nullable: true, description: 'The name a bot message was posted under; null for user messages.' })
+  botName!: string | null;
   @ApiProperty({ description: 'Empty once the message is deleted.' }) text!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: "The author's idempotency key, when one was sent." })
   clientMessageId!: string | null;
@@ -66,6 +68,15 @@ export class PostRoomMessageDto {
   @IsOptional()
   @IsUUID()
   clientMessageId?: string;
+}
+
+/** `POST /rooms/{id}/bot-messages`: a message without author, shown under `botName`. */
+export class PostBotMessageDto extends PostRoomMessageDto {
+  @ApiProperty({ minLength: 1, maxLength: BOT_NAME_MAX_LENGTH, description: 'The name the message is shown under (the bot or integration).' })
+  @IsString()
+  @Length(1, BOT_NAME_MAX_LENGTH)
+  @Matches(/\S/, { message: 'botName must not be blank' })
+  botName!: string;
 }
 
 export class EditRoomMessageDto {

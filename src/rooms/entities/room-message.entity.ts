@@ -9,6 +9,8 @@ export class RoomMessageEntity {
   /** Null for bot messages and for messages of a deleted user. */
   @Column('uuid', { nullable: true }) authorId!: string | null;
   @Column('text', { default: 'user' }) kind!: MessageKind;
+  /** The name a bot message was posted under (null for user messages). */
+  @Column('text', { nullable: true }) botName!: string | null;
   /** Empty once deleted. */
   @Column('text') text!: string;
   @Column('uuid', { nullable: true }) clientMessageId!: string | null;
