@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expectProblem, http } from '../helpers/http';
-import { TestUser, adminUser, newTenant, newUser } from '../helpers/factory';
+import { TestUser, adminUser, newRoom, newTenant, newUser } from '../helpers/factory';
 import { TestApp, startTestApp } from '../helpers/test-app';
 
 /** Runs the requests one after the other. */
@@ -23,15 +23,8 @@ describe('room extras REST', () => {
 
   const t = (u: TestUser) => ({ token: u.accessToken });
   const fields = (res: Parameters<typeof expectProblem>[0]) => (expectProblem(res, 400).errors as Array<{ field: string }>).map((e) => e.field);
-  const createRoom = async (type = 'CHAT') => {
-    const res = await http.post(app.api('/rooms'), { name: 'Room', type }, t(owner));
-    expect(res.status).toBe(201);
-    const id = res.body.id as string;
-    for (const [u, role] of [[moderator, 'MODERATOR'], [member, 'MEMBER'], [guest, 'GUEST']] as const) {
-      expect((await http.post(app.api(`/rooms/${id}/members`), { userId: u.id, role }, t(owner))).status).toBe(201);
-    }
-    return id;
-  };
+  /** The id of a new room of `type` with owner, moderator, member and guest. */
+  const createRoom = async (type = 'CHAT') => (await newRoom(app, owner, { body: { type }, members: [[moderator, 'MODERATOR'], [member, 'MEMBER'], [guest, 'GUEST']] })).id;
   const auditOf = async (resourceId: string) => (await http.get(app.api(`/audit-logs?resourceId=${resourceId}`), t(admin))).body.items as Array<{ action: string }>;
 
   beforeAll(async () => {

@@ -4,7 +4,7 @@ import type { Ack, ServerToClientEvents } from '../../src/realtime/events';
 import { ROOMS_NAMESPACE } from '../../src/realtime/realtime.constants';
 import { RealtimeService } from '../../src/realtime/realtime.service';
 import { RunningServer, startServer } from '../../src/server';
-import { TestUser, newTenant, newUser } from '../helpers/factory';
+import { TestUser, newRoom, newTenant, newUser } from '../helpers/factory';
 import { expectProblem, http } from '../helpers/http';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { testConfig } from '../helpers/test-env';
@@ -72,15 +72,9 @@ describe('live rooms over Socket.IO (/rooms)', () => {
   let outsider: TestUser;
 
   const t = (u: TestUser) => ({ token: u.accessToken });
-  const createRoom = async (body: Record<string, unknown> = {}, by: TestUser = owner): Promise<string> => {
-    const res = await http.post(app.api('/rooms'), { name: 'Live', type: 'CHAT', ...body }, t(by));
-    expect(res.status).toBe(201);
-    const id = res.body.id as string;
-    for (const [user, role] of [[moderator, 'MODERATOR'], [member, 'MEMBER'], [guest, 'GUEST']] as const) {
-      if (by.id === owner.id) expect((await http.post(app.api(`/rooms/${id}/members`), { userId: user.id, role }, t(owner))).status).toBe(201);
-    }
-    return id;
-  };
+  /** The id of a new room (with `body`'s fields) with owner, moderator, member and guest. */
+  const createRoom = async (body: Record<string, unknown> = {}): Promise<string> =>
+    (await newRoom(app, owner, { body: { name: 'Live', ...body }, members: [[moderator, 'MODERATOR'], [member, 'MEMBER'], [guest, 'GUEST']] })).id;
   const joined = async (user: TestUser, roomId: string): Promise<Client> => {
     const socket = await connect(app.url, user.accessToken);
     expect(await send(socket, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
@@ -423,9 +417,7 @@ withRedis('live rooms across nodes (REDIS_URL)', () => {
   it('shares presence, the waiting room and messages between sockets on different nodes', async () => {
     const owner = await newUser(a);
     const member = await newUser(a);
-    const room = await http.post(a.api('/rooms'), { name: 'Nodes', type: 'CHAT', waitingRoom: true }, { token: owner.accessToken });
-    const roomId = room.body.id as string;
-    expect((await http.post(a.api(`/rooms/${roomId}/members`), { userId: member.id, role: 'MEMBER' }, { token: owner.accessToken })).status).toBe(201);
+    const roomId = (await newRoom(a, owner, { body: { name: 'Nodes', waitingRoom: true }, members: [[member, 'MEMBER']] })).id;
 
     const onA = await connect(a.url, owner.accessToken);
     expect(await send(onA, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
@@ -463,8 +455,7 @@ withRedis('live rooms across nodes (REDIS_URL)', () => {
   it('gives the room the whole list again when another node goes away (its sockets never said goodbye)', async () => {
     const owner = await newUser(a);
     const member = await newUser(a);
-    const roomId = (await http.post(a.api('/rooms'), { name: 'Crash', type: 'CHAT' }, { token: owner.accessToken })).body.id as string;
-    expect((await http.post(a.api(`/rooms/${roomId}/members`), { userId: member.id, role: 'MEMBER' }, { token: owner.accessToken })).status).toBe(201);
+    const roomId = (await newRoom(a, owner, { body: { name: 'Crash' }, members: [[member, 'MEMBER']] })).id;
     const onA = await connect(a.url, owner.accessToken);
     expect(await send(onA, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
     const arrived = nextEvent(onA, 'presence:joined');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RoomEvents } from '../../src/rooms/room-events';
 import { expectProblem, http } from '../helpers/http';
-import { TestUser, adminUser, newTenant, newUser } from '../helpers/factory';
+import { TestUser, addRoomMember, adminUser, newRoom, newTenant, newUser } from '../helpers/factory';
 import { TestApp, startTestApp } from '../helpers/test-app';
 
 const JOIN_CODE = /^[A-HJKMNP-Z2-9]{9}$/;
@@ -15,23 +15,8 @@ describe('rooms REST', () => {
   let outsider: TestUser;
 
   const t = (u: TestUser) => ({ token: u.accessToken });
-  const createRoom = async (u: TestUser, body: Record<string, unknown> = {}) => {
-    const res = await http.post(app.api('/rooms'), { name: 'Room', type: 'CHAT', ...body }, t(u));
-    expect(res.status).toBe(201);
-    return res.body as { id: string; joinCode: string };
-  };
-  const addMember = async (roomId: string, user: TestUser, role: string, by: TestUser = owner) => {
-    const res = await http.post(app.api(`/rooms/${roomId}/members`), { userId: user.id, role }, t(by));
-    expect(res.status).toBe(201);
-  };
   /** A room with owner, moderator, member and guest. */
-  const fullRoom = async () => {
-    const room = await createRoom(owner);
-    await addMember(room.id, moderator, 'MODERATOR');
-    await addMember(room.id, member, 'MEMBER');
-    await addMember(room.id, guest, 'GUEST');
-    return room;
-  };
+  const fullRoom = () => newRoom(app, owner, { members: [[moderator, 'MODERATOR'], [member, 'MEMBER'], [guest, 'GUEST']] });
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -78,7 +63,7 @@ describe('rooms REST', () => {
   it('pages rooms with a cursor', async () => {
     const user = await newUser(app);
     const ids = [];
-    for (let i = 0; i < 5; i++) ids.push((await createRoom(user, { name: `P${i}` })).id);
+    for (let i = 0; i < 5; i++) ids.push((await newRoom(app, user, { body: { name: `P${i}` } })).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -92,7 +77,7 @@ describe('rooms REST', () => {
 
   it('generates distinct join codes from the unambiguous alphabet', async () => {
     const codes = new Set<string>();
-    for (let i = 0; i < 20; i++) codes.add((await createRoom(owner)).joinCode);
+    for (let i = 0; i < 20; i++) codes.add((await newRoom(app, owner)).joinCode);
     expect(codes.size).toBe(20);
     for (const code of codes) expect(code).toMatch(JOIN_CODE);
   });
@@ -112,7 +97,7 @@ describe('rooms REST', () => {
     expect(expectProblem(bad, 400).errors.map((e: { field: string }) => e.field).sort()).toEqual(['ownerId', 'tenantId']);
     expect(expectProblem(await http.post(app.api('/rooms'), { name: '', type: 'CHAT' }, t(owner)), 400).errors[0].field).toBe('name');
     expect(expectProblem(await http.post(app.api('/rooms'), { name: 'x', type: 'VOICE' }, t(owner)), 400).errors[0].field).toBe('type');
-    const room = await createRoom(owner);
+    const room = await newRoom(app, owner);
     expectProblem(await http.patch(app.api(`/rooms/${room.id}`), { type: 'CALL' }, t(owner)), 400);
     expectProblem(await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'hi', kind: 'bot' }, t(owner)), 400);
     expectProblem(await http.get(app.api('/rooms/not-a-uuid'), t(owner)), 400);
@@ -161,7 +146,7 @@ describe('rooms REST', () => {
   it('adds only users of the same tenant', async () => {
     const other = await newTenant(app);
     const foreign = await newUser(app, { tenantId: other.id });
-    const room = await createRoom(owner);
+    const room = await newRoom(app, owner);
     expectProblem(await http.post(app.api(`/rooms/${room.id}/members`), { userId: foreign.id, role: 'MEMBER' }, t(owner)), 404);
     expectProblem(await http.post(app.api(`/rooms/${room.id}/members`), { userId: randomUUID(), role: 'MEMBER' }, t(owner)), 404);
   });
@@ -203,7 +188,7 @@ describe('rooms REST', () => {
   });
 
   it('validates message text', async () => {
-    const room = await createRoom(owner);
+    const room = await newRoom(app, owner);
     const tooLong = await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'x'.repeat(4001) }, t(owner));
     expect(expectProblem(tooLong, 400).errors.map((e: { field: string }) => e.field)).toContain('text');
     expect((await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'x'.repeat(4000) }, t(owner))).status).toBe(201);
@@ -226,7 +211,7 @@ describe('rooms REST', () => {
   });
 
   it('pages messages back and forth over 65 messages without gaps or duplicates', async () => {
-    const room = await createRoom(owner);
+    const room = await newRoom(app, owner);
     const posted: string[] = [];
     for (let i = 0; i < 65; i++) posted.push((await http.post(app.api(`/rooms/${room.id}/messages`), { text: `m${i}` }, t(owner))).body.id);
 
@@ -258,7 +243,7 @@ describe('rooms REST', () => {
     expect((await http.get(app.api(`/rooms/${room.id}/messages?after=${posted[64]}`), t(owner))).body).toEqual({ items: [], nextCursor: null });
 
     // A message of another room is not an anchor; before and after do not mix.
-    const other = await createRoom(owner);
+    const other = await newRoom(app, owner);
     const foreign = (await http.post(app.api(`/rooms/${other.id}/messages`), { text: 'x' }, t(owner))).body.id;
     expect(expectProblem(await http.get(app.api(`/rooms/${room.id}/messages?before=${foreign}`), t(owner)), 400).errors[0].field).toBe('before');
     expectProblem(await http.get(app.api(`/rooms/${room.id}/messages?before=${posted[3]}&after=${posted[1]}`), t(owner)), 400);
@@ -268,8 +253,7 @@ describe('rooms REST', () => {
   it("keeps a deleted user's messages with a null author", async () => {
     const admin = await adminUser(app);
     const leaving = await newUser(app);
-    const room = await createRoom(owner);
-    await addMember(room.id, leaving, 'MEMBER');
+    const room = await newRoom(app, owner, { members: [[leaving, 'MEMBER']] });
     const msg = await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'bye' }, t(leaving));
     expect((await http.delete(app.api(`/users/${leaving.id}`), t(admin))).status).toBe(204);
     const list = await http.get(app.api(`/rooms/${room.id}/messages`), t(owner));
@@ -280,7 +264,7 @@ describe('rooms REST', () => {
   });
 
   it('stores bot messages without author and emits events after commit', async () => {
-    const room = await createRoom(owner);
+    const room = await newRoom(app, owner);
     const seen: Array<{ roomId: string; kind: string }> = [];
     const off = app.app.get(RoomEvents).onMessagePosted((e) => {
       seen.push({ roomId: e.roomId, kind: e.message.kind });
@@ -297,7 +281,7 @@ describe('rooms REST', () => {
       // A refused post emits nothing.
       await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'x' }, t(outsider));
       expect(seen).toEqual([{ roomId: room.id, kind: 'bot' }, { roomId: room.id, kind: 'user' }]);
-      await addMember(room.id, member, 'MEMBER');
+      await addRoomMember(app, room.id, member, 'MEMBER', owner);
       await http.post(app.api(`/rooms/${room.id}/leave`), {}, t(member));
       expect(removed).toEqual([`${member.id}:left`]);
     } finally {
@@ -322,7 +306,7 @@ describe('rooms REST', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     // The same key in another room is another message; so is a member's message with the same key.
-    const other = await createRoom(owner);
+    const other = await newRoom(app, owner);
     expect((await http.post(app.api(`/rooms/${other.id}/bot-messages`), { text: 'x', botName: 'Recorder', clientMessageId }, t(owner))).status).toBe(201);
     const human = await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'me', clientMessageId }, t(member));
     expect(human.status).toBe(201);
@@ -376,8 +360,7 @@ describe('rooms: tenant isolation', () => {
   afterAll(() => app.close());
 
   it("answers 404 to every room route aimed at another tenant's room, and changes nothing", async () => {
-    const room = (await http.post(app.api('/rooms'), { name: 'A only', type: 'CHAT' }, { token: ownerA.accessToken })).body;
-    await http.post(app.api(`/rooms/${room.id}/members`), { userId: memberA.id, role: 'MEMBER' }, { token: ownerA.accessToken });
+    const room = await newRoom(app, ownerA, { body: { name: 'A only' }, members: [[memberA, 'MEMBER']] });
     const msg = (await http.post(app.api(`/rooms/${room.id}/messages`), { text: 'secret plans' }, { token: memberA.accessToken })).body;
     const before = {
       room: (await http.get(app.api(`/rooms/${room.id}`), { token: ownerA.accessToken })).body,
@@ -405,7 +388,7 @@ describe('rooms: tenant isolation', () => {
       expectProblem(await http.delete(app.api(`${r}/messages/${msg.id}`), o), 404);
     }
     // B cannot add A's user to its own room either.
-    const roomB = (await http.post(app.api('/rooms'), { name: 'B', type: 'CHAT' }, { token: userB.accessToken })).body;
+    const roomB = await newRoom(app, userB, { body: { name: 'B' } });
     expectProblem(await http.post(app.api(`/rooms/${roomB.id}/members`), { userId: memberA.id, role: 'MEMBER' }, { token: userB.accessToken }), 404);
     // A's room list is untouched.
     expect((await http.get(app.api('/rooms'), { token: ownerA.accessToken })).body.items.map((x: { id: string }) => x.id)).toEqual([room.id]);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { transaction } from '../../src/common/database/transaction';
+import type { RoomDto } from '../../src/rooms/dto/room.dto';
+import type { AssignableRoomRole } from '../../src/rooms/rooms.constants';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { UsersService } from '../../src/users/users.service';
 import { http } from './http';
@@ -64,4 +66,31 @@ export async function newUser(
   );
   const tokens = await login(app, name, password);
   return { id: user.id, tenantId, email: user.email, username: name, password, ...tokens };
+}
+
+/** A room as its owner sees it right after creating it (members see the join code). */
+export type TestRoom = RoomDto & { joinCode: string };
+
+/** Members to add to a new room, in this order: `[[moderator, 'MODERATOR'], [member, 'MEMBER']]`. */
+export type TestRoomMembers = ReadonlyArray<readonly [TestUser, AssignableRoomRole]>;
+
+export interface NewRoomOptions {
+  /** Fields of POST /rooms over `{ name: 'Room', type: 'CHAT' }`: name, type, password, waitingRoom, viz... */
+  body?: Record<string, unknown>;
+  /** Added by the owner after the room is made, one after the other. */
+  members?: TestRoomMembers;
+}
+
+/** Adds `user` to the room with `role`, as `by` (POST /rooms/{id}/members, 201). */
+export async function addRoomMember(app: TestApp, roomId: string, user: TestUser, role: AssignableRoomRole, by: TestUser): Promise<void> {
+  const res = await http.post(app.api(`/rooms/${roomId}/members`), { userId: user.id, role }, { token: by.accessToken });
+  expect({ status: res.status, body: res.body }).toMatchObject({ status: 201 });
+}
+
+/** A new room made by `owner` over HTTP (POST /rooms, 201), with `members` added by the owner. */
+export async function newRoom(app: TestApp, owner: TestUser, options: NewRoomOptions = {}): Promise<TestRoom> {
+  const res = await http.post<TestRoom>(app.api('/rooms'), { name: 'Room', type: 'CHAT', ...options.body }, { token: owner.accessToken });
+  expect({ status: res.status, body: res.body }).toMatchObject({ status: 201 });
+  for (const [user, role] of options.members ?? []) await addRoomMember(app, res.body.id, user, role, owner);
+  return res.body;
 }
