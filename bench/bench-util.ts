@@ -11,7 +11,8 @@ import { Client } from 'pg';
 
 /** Compiled to dist/bench/bench/: the repository root is three levels up. */
 export const ROOT = resolve(__dirname, '..', '..', '..');
-export const APP_MAIN = join(ROOT, 'dist', 'src', 'main.js');
+/** The server under test: this checkout's build, or BENCH_APP_MAIN (another build, to compare two versions). */
+export const APP_MAIN = process.env.BENCH_APP_MAIN ?? join(ROOT, 'dist', 'src', 'main.js');
 export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const ADMIN_PASSWORD = 'Bench-admin-password-1';
 export const JWT_SECRET = randomBytes(48).toString('base64url');

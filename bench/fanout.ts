@@ -1,6 +1,10 @@
 /**
  * Socket.IO fan-out of room messages: one room with BENCH_CLIENTS (500) socket.io-client sockets
- * (WebSocket transport, all signed in as the bootstrap admin, the room's owner; each sends `room:join`),
+ * (WebSocket transport; each sends `room:join`). BENCH_USERS=distinct (the default): every socket is a
+ * user of its own, a MEMBER of the room, authenticated with an API key of its own (users made with
+ * `POST /users`, keys written straight into api_keys, memberships with `POST /rooms/{id}/members`);
+ * BENCH_USERS=one: every socket is the bootstrap admin, the room's owner. Presence events received
+ * while the clients join are counted.
  * BENCH_SENDERS of them (4) send `message:send` at BENCH_RATE messages per second in total (20, so
  * 5/s per sender, under the gateway's 10/s per socket) for BENCH_SEND_SECONDS (5). Each message's
  * text carries the send time (performance.now() of this process), so every receipt gives a
@@ -13,20 +17,21 @@
  *   (c) bare:          bench/bare-socket-server.ts, plain socket.io 4 on Node http, same payload
  *
  * Run:  npm run bench:fanout   (= npm run build && tsc -p bench/tsconfig.json && node dist/bench/bench/fanout.js)
- * Env:  BENCH_PG_URL, BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_CLIENTS, BENCH_SENDERS, BENCH_RATE,
+ * Env:  BENCH_PG_URL, BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_CLIENTS, BENCH_USERS, BENCH_SENDERS, BENCH_RATE,
  *       BENCH_SEND_SECONDS, BENCH_TARGETS (app-1,app-2,bare), BENCH_JSON
  *
  * The clients run in this process and share the CPUs with the servers (2 vCPUs on the development
  * machine): the figures include the clients' own cost of decoding 500 copies of every message.
  * Exits 1 when a message was lost, a send was refused, or a socket failed to connect or join.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import {
   APP_MAIN,
   Server,
@@ -51,6 +56,8 @@ const DRAIN_MS = 10_000;
 const BATCH = 50;
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'app-1,app-2,bare').split(',').map((s) => s.trim()));
 const JSON_OUT = process.env.BENCH_JSON;
+const DISTINCT_USERS = (process.env.BENCH_USERS ?? 'distinct') === 'distinct';
+const PRESENCE_EVENTS = ['presence', 'presence:joined', 'presence:left'] as const;
 
 interface Result {
   name: string;
@@ -70,16 +77,19 @@ interface Result {
   ackP50: number;
   connectSeconds: number;
   joinErrors: number;
+  presenceEvents: number;
 }
 
-/** Connects `count` sockets to `url` in batches and has each join the room; returns the sockets. */
-async function connectClients(url: string, token: string, roomId: string, count: number, label: string): Promise<{ sockets: Socket[]; joinErrors: number }> {
+/** Connects one socket per credential to `url` in batches and has each join the room; returns the sockets. */
+async function connectClients(url: string, tokens: string[], roomId: string, label: string, onPresence: () => void): Promise<{ sockets: Socket[]; joinErrors: number }> {
   const sockets: Socket[] = [];
   let joinErrors = 0;
-  for (let i = 0; i < count; i += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, count - i) }, () =>
-      io(`${url}/rooms`, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true, timeout: 20_000 }),
-    );
+  for (let i = 0; i < tokens.length; i += BATCH) {
+    const batch = tokens.slice(i, i + BATCH).map((token) => {
+      const s = io(`${url}/rooms`, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true, timeout: 20_000 });
+      for (const event of PRESENCE_EVENTS) s.on(event, onPresence);
+      return s;
+    });
     await Promise.all(
       batch.map(
         (s) =>
@@ -103,22 +113,24 @@ async function connectClients(url: string, token: string, roomId: string, count:
   return { sockets, joinErrors };
 }
 
-async function run(name: string, nodes: { url: string; token: string }[], roomId: string): Promise<Result> {
+/** `tokens`: one credential per client (the clients are spread over the nodes in that order). */
+async function run(name: string, urls: string[], tokens: string[], roomId: string): Promise<Result> {
   const tag = randomBytes(4).toString('hex');
-  process.stdout.write(`  ${name}: connecting ${CLIENTS} clients over ${nodes.length} node(s)... `);
+  process.stdout.write(`  ${name}: connecting ${tokens.length} clients over ${urls.length} node(s)... `);
   const t0 = performance.now();
   const all: Socket[] = [];
   let joinErrors = 0;
-  const per = Math.ceil(CLIENTS / nodes.length);
-  for (const [n, node] of nodes.entries()) {
-    const { sockets, joinErrors: e } = await connectClients(node.url, node.token, roomId, Math.min(per, CLIENTS - n * per), `${name} node ${n + 1}`);
+  let presenceEvents = 0;
+  const per = Math.ceil(tokens.length / urls.length);
+  for (const [n, url] of urls.entries()) {
+    const { sockets, joinErrors: e } = await connectClients(url, tokens.slice(n * per, (n + 1) * per), roomId, `${name} node ${n + 1}`, () => presenceEvents++);
     all.push(...sockets);
     joinErrors += e;
   }
   const connectSeconds = (performance.now() - t0) / 1000;
-  process.stdout.write(`${connectSeconds.toFixed(1)} s; `);
-  // Let the presence broadcasts of the joins (one per join, to the whole room) settle.
+  // Let the presence events of the joins settle.
   await sleep(2_000);
+  process.stdout.write(`${connectSeconds.toFixed(1)} s, ${presenceEvents} presence events; `);
 
   const latencies: number[] = [];
   const seen = new Map<number, number>(); // seq -> receipts
@@ -220,11 +232,71 @@ async function run(name: string, nodes: { url: string; token: string }[], roomId
     ackP50: percentile(ackTimes, 50),
     connectSeconds,
     joinErrors,
+    presenceEvents,
   };
   process.stdout.write(`${Math.round(r.deliveriesPerSecond)} deliveries/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms\n`);
   if (r.lost || r.joinErrors || Object.keys(r.sendErrors).length || r.duplicates)
     console.log(`  !! ${name}: lost ${r.lost}, duplicates ${r.duplicates}, join errors ${r.joinErrors}, send errors ${JSON.stringify(r.sendErrors)}`);
   return r;
+}
+
+interface BenchUser {
+  id: string;
+  /** An API key of the user (`ck_...`). */
+  key: string;
+}
+
+/** A JSON request to the app's API as `token`; throws unless the status is `expect`. */
+async function api(url: string, token: string, method: string, path: string, body: unknown, expect: number): Promise<{ id?: string }> {
+  const res = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status !== expect) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? (JSON.parse(text) as { id?: string }) : {};
+}
+
+async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+/**
+ * `count` members of the default tenant made with `POST /users` (each password is hashed with
+ * Argon2id, so this takes a while), each with an API key written straight into `api_keys` (as
+ * `POST /me/api-keys` stores it: SHA-256 and prefix), which spares a login per user.
+ */
+async function makeUsers(url: string, adminToken: string, databaseUrl: string, count: number): Promise<BenchUser[]> {
+  const t0 = performance.now();
+  process.stdout.write(`  making ${count} users with API keys... `);
+  const tag = randomBytes(3).toString('hex');
+  const users: BenchUser[] = [];
+  await inParallel(Array.from({ length: count }, (_, i) => i), 4, async (i) => {
+    const name = `bench-${tag}-${i}`;
+    const created = await api(url, adminToken, 'POST', '/users', { email: `${name}@example.com`, username: name, password: `Bench-password-${tag}` }, 201);
+    users[i] = { id: created.id!, key: `ck_${randomBytes(30).toString('base64url')}` };
+  });
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    for (const u of users) {
+      await pg.query(`INSERT INTO api_keys (user_id, tenant_id, name, prefix, key_hash) SELECT id, tenant_id, 'bench', $2, $3 FROM users WHERE id = $1`, [
+        u.id,
+        u.key.slice(0, 11),
+        createHash('sha256').update(u.key, 'utf8').digest('hex'),
+      ]);
+    }
+  } finally {
+    await pg.end();
+  }
+  console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return users;
 }
 
 async function main(): Promise<void> {
@@ -266,12 +338,21 @@ async function main(): Promise<void> {
 
   try {
     db = await createBenchDatabase();
+    let users: BenchUser[] | undefined; // made once, on the first app target, for both
+    /** A room of the admin with every bench user in it; the credentials of the clients. */
+    const prepare = async (url: string, roomName: string): Promise<{ roomId: string; tokens: string[] }> => {
+      const token = await login(url);
+      const roomId = await createRoom(url, token, roomName);
+      if (!DISTINCT_USERS) return { roomId, tokens: Array<string>(CLIENTS).fill(token) };
+      users ??= await makeUsers(url, token, db!.url, CLIENTS);
+      await inParallel(users, 8, (u) => api(url, token, 'POST', `/rooms/${roomId}/members`, { userId: u.id, role: 'MEMBER' }, 201));
+      return { roomId, tokens: users.map((u) => u.key) };
+    };
     if (TARGETS.has('app-1')) {
       const a = await startChild('app, 1 node', APP_MAIN, appEnv(join(tmp, 'a'), db.url));
       running.push(a);
-      const token = await login(a.url);
-      const roomId = await createRoom(a.url, token, 'fanout 1 node');
-      results.push(await run('app, 1 node (PostgreSQL)', [{ url: a.url, token }], roomId));
+      const { roomId, tokens } = await prepare(a.url, 'fanout 1 node');
+      results.push(await run('app, 1 node (PostgreSQL)', [a.url], tokens, roomId));
       await stopAll();
     }
     if (TARGETS.has('app-2')) {
@@ -281,15 +362,14 @@ async function main(): Promise<void> {
       running.push(n1);
       const n2 = await startChild('app, node 2', APP_MAIN, env('n2'));
       running.push(n2);
-      const token = await login(n1.url);
-      const roomId = await createRoom(n1.url, token, 'fanout 2 nodes');
-      results.push(await run('app, 2 nodes + Redis (PostgreSQL)', [{ url: n1.url, token }, { url: n2.url, token }], roomId));
+      const { roomId, tokens } = await prepare(n1.url, 'fanout 2 nodes');
+      results.push(await run('app, 2 nodes + Redis (PostgreSQL)', [n1.url, n2.url], tokens, roomId));
       await stopAll();
     }
     if (TARGETS.has('bare')) {
       const b = await startChild('bare socket.io', BARE_MAIN, {});
       running.push(b);
-      results.push(await run('bare socket.io 4', [{ url: b.url, token: 'none' }], randomUUID()));
+      results.push(await run('bare socket.io 4', [b.url], Array<string>(CLIENTS).fill('none'), randomUUID()));
       await stopAll();
     }
   } catch (err) {
@@ -302,7 +382,7 @@ async function main(): Promise<void> {
   console.log('');
   const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   printTable(
-    ['server', 'clients', 'msgs sent', 'acked', 'deliveries', 'expected', 'lost', 'seconds', 'deliveries/s', 'p50 ms', 'p99 ms', 'max ms', 'ack p50 ms', 'connect+join s'],
+    ['server', 'clients', 'msgs sent', 'acked', 'deliveries', 'expected', 'lost', 'seconds', 'deliveries/s', 'p50 ms', 'p99 ms', 'max ms', 'ack p50 ms', 'connect+join s', 'presence events'],
     results.map((r) => [
       r.name,
       String(r.clients),
@@ -318,6 +398,7 @@ async function main(): Promise<void> {
       f(r.max, 1),
       f(r.ackP50, 1),
       f(r.connectSeconds, 1),
+      String(r.presenceEvents),
     ]),
   );
   const bare = results.find((r) => r.name.startsWith('bare'));

@@ -30,12 +30,12 @@ export class RoomMessagesRepository {
   }
 
   /** Inserts a message; null when its author (or, for a bot message, the room) already has one with the same clientMessageId. */
-  async insertUnlessDuplicate(manager: EntityManager, values: Partial<RoomMessageEntity>): Promise<RoomMessageEntity | null> {
+  async insertUnlessDuplicate(manager: EntityManager, values: Partial<RoomMessageEntity> & { tenantId: string }): Promise<RoomMessageEntity | null> {
     const qb = manager.createQueryBuilder().insert().into(RoomMessageEntity).values(values);
     if (values.clientMessageId) qb.orIgnore();
     const result = await qb.returning(['id']).execute();
     const id = (result.raw as Array<{ id: string }>)[0]?.id;
-    return id ? manager.findOneByOrFail(RoomMessageEntity, { id }) : null;
+    return id ? manager.findOneByOrFail(RoomMessageEntity, { tenantId: values.tenantId, id }) : null;
   }
 
   save(manager: EntityManager, message: RoomMessageEntity): Promise<RoomMessageEntity> {

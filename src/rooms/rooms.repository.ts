@@ -67,12 +67,12 @@ export class RoomsRepository {
     return (result.raw as unknown[]).length > 0;
   }
 
-  async setMemberRole(manager: EntityManager, roomId: string, userId: string, role: RoomRole): Promise<void> {
-    await manager.update(RoomMemberEntity, { roomId, userId }, { role });
+  async setMemberRole(manager: EntityManager, tenantId: string, roomId: string, userId: string, role: RoomRole): Promise<void> {
+    await manager.update(RoomMemberEntity, { tenantId, roomId, userId }, { role });
   }
 
-  async deleteMember(manager: EntityManager, roomId: string, userId: string): Promise<boolean> {
-    const result = await manager.delete(RoomMemberEntity, { roomId, userId });
+  async deleteMember(manager: EntityManager, tenantId: string, roomId: string, userId: string): Promise<boolean> {
+    const result = await manager.delete(RoomMemberEntity, { tenantId, roomId, userId });
     return (result.affected ?? 0) > 0;
   }
 

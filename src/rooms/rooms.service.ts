@@ -126,8 +126,8 @@ export class RoomsService {
       if (userId === actor.userId) throw AppException.conflict('You already own this room.', 'already-owner');
       const target = await this.rooms.findMembership(tx.manager, actor.tenantId, room.id, userId);
       if (!target) throw AppException.conflict('The new owner must be a member of the room.', 'not-a-room-member');
-      await this.rooms.setMemberRole(tx.manager, room.id, actor.userId, 'MODERATOR');
-      await this.rooms.setMemberRole(tx.manager, room.id, userId, 'OWNER');
+      await this.rooms.setMemberRole(tx.manager, actor.tenantId, room.id, actor.userId, 'MODERATOR');
+      await this.rooms.setMemberRole(tx.manager, actor.tenantId, room.id, userId, 'OWNER');
       room.ownerId = userId;
       const saved = await this.rooms.saveRoom(tx.manager, room);
       await this.audit.record(tx.manager, {
@@ -171,7 +171,7 @@ export class RoomsService {
       if (target.role === 'OWNER') throw AppException.conflict("The owner's role changes only by transfer-ownership.", 'owner-role');
       this.access.assert(membership, RoomAccess.memberPermission(target.role, dto.role));
       if (target.role !== dto.role) {
-        await this.rooms.setMemberRole(tx.manager, room.id, userId, dto.role);
+        await this.rooms.setMemberRole(tx.manager, actor.tenantId, room.id, userId, dto.role);
         await this.audit.record(tx.manager, {
           action: 'room.member.update', resourceType: 'room', resourceId: room.id, tenantId: actor.tenantId, actorId: actor.userId,
           oldValue: { userId, role: target.role }, newValue: { userId, role: dto.role },
@@ -239,7 +239,7 @@ export class RoomsService {
   // ---- helpers -------------------------------------------------------------------------------
 
   private async dropMember(tx: Tx, actor: RoomActor, room: RoomEntity, userId: string, role: RoomRole, reason: 'removed' | 'left'): Promise<void> {
-    await this.rooms.deleteMember(tx.manager, room.id, userId);
+    await this.rooms.deleteMember(tx.manager, actor.tenantId, room.id, userId);
     await this.audit.record(tx.manager, {
       action: reason === 'left' ? 'room.member.leave' : 'room.member.remove', resourceType: 'room', resourceId: room.id,
       tenantId: actor.tenantId, actorId: actor.userId, oldValue: { userId, role },
