@@ -19,8 +19,8 @@ JSON
 # A few lines an integrator would write: the generated names must exist and be typed.
 cat > build/sdk-usage.ts <<'TS'
 import { createClient } from './sdk/client';
-import { getReadiness, getLiveness } from './sdk/sdk.gen';
-import type { HealthCheckDto, ProblemDetails } from './sdk/types.gen';
+import { getReadiness, getLiveness, listRoomMessages, postRoomBotMessage } from './sdk/sdk.gen';
+import type { HealthCheckDto, ProblemDetails, RoomMessageDto } from './sdk/types.gen';
 
 const client = createClient({ baseUrl: 'http://localhost:3000' });
 export async function ready(): Promise<HealthCheckDto['status'] | ProblemDetails['code']> {
@@ -28,6 +28,15 @@ export async function ready(): Promise<HealthCheckDto['status'] | ProblemDetails
   const result = await getReadiness({ client });
   if (result.error) return (result.error as ProblemDetails).code;
   return live.data ? result.data!.status : 'down';
+}
+
+/** An integration posting as a bot with its API key, then reading the room back. */
+export async function announce(apiKey: string, roomId: string): Promise<Array<RoomMessageDto['botName']>> {
+  const authed = createClient({ baseUrl: 'http://localhost:3000', headers: { 'X-API-Key': apiKey } });
+  const posted = await postRoomBotMessage({ client: authed, path: { id: roomId }, body: { text: 'Build 42 passed', botName: 'CI' } });
+  if (posted.error) throw new Error((posted.error as ProblemDetails).detail ?? 'refused');
+  const page = await listRoomMessages({ client: authed, path: { id: roomId }, query: { limit: 10, after: posted.data.id } });
+  return (page.data?.items ?? []).map((m) => m.botName);
 }
 TS
 npx --no-install tsc -p build/sdk-tsconfig.json
