@@ -133,6 +133,8 @@ export class RealtimeService implements BeforeApplicationShutdown {
   private watchNodes(namespace: RoomsNamespace): void {
     const check = async () => {
       const count = await namespace.adapter.serverCount();
+      // 0: this node's own subscription is not (or no longer) there, so the count says nothing.
+      if (count === 0) return;
       if (count < this.nodeCount) this.nodes.emit('down');
       this.nodeCount = count;
     };

@@ -253,13 +253,13 @@ export class RoomsGateway implements OnModuleInit, OnModuleDestroy, OnGatewayCon
   /** A socket came back through connection state recovery: it is in the room again. */
   private async announceRecovered(socket: RoomsSocket, roomId: string): Promise<void> {
     const { userId } = socket.data.principal;
-    this.realtime.emitToRoom(roomId, 'presence:joined', { roomId, user: { userId, displayName: socket.data.displayName ?? userId } });
+    this.realtime.emitToRoom(roomId, 'presence:joined', { roomId, user: { userId, displayName: socket.data.displayName ?? userId } }, { exceptSocket: socket.id });
     this.realtime.emitToSocket(socket.id, 'presence', { roomId, users: await this.presence(roomId) });
   }
 
   /**
-   * Another node left the cluster (shut down, or silent past the adapter's heartbeat timeout after a
-   * crash): its sockets never said goodbye, so every room with sockets here gets the whole list again.
+   * Another node left the cluster (it shut down, or its process died and Redis dropped its
+   * connections): its sockets never said goodbye, so every room with sockets here gets the whole list again.
    */
   private async resyncLocalRooms(): Promise<void> {
     const roomIds = new Set<string>();

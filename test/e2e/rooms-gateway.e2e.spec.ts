@@ -119,6 +119,32 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(await rejoined).toEqual({ roomId, user: { userId: member.id, displayName: member.username } });
   });
 
+  it('a socket that drops and comes back through connection state recovery leaves the list, rejoins it and gets the whole list', async () => {
+    const roomId = await createRoom();
+    const watcher = await joined(owner, roomId);
+    const roaming: Client = io(`${app.url}${ROOMS_NAMESPACE}`, { transports: ['websocket'], forceNew: true, auth: { token: member.accessToken }, reconnectionDelay: 100 });
+    clients.push(roaming);
+    await new Promise<void>((resolve) => roaming.once('connect', () => resolve()));
+    expect(await send(roaming, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined' } });
+    // A client asks to recover from the last broadcast it received.
+    const first = nextEvent(roaming, 'message:new');
+    await send(watcher, 'message:send', { roomId, text: 'before the drop', clientMessageId: randomUUID() });
+    await first;
+
+    const left = nextEvent(watcher, 'presence:left');
+    const back = nextEvent(watcher, 'presence:joined');
+    const list = nextEvent(roaming, 'presence');
+    roaming.io.engine.close(); // a dropped network: the client reconnects by itself and asks to recover
+    expect(await left).toEqual({ roomId, userId: member.id });
+    expect(await back).toEqual({ roomId, user: { userId: member.id, displayName: member.username } });
+    expect(roaming.recovered).toBe(true);
+    expect(userIds((await list).users)).toEqual([owner.id, member.id].sort());
+    // Back in the room without a new room:join.
+    const heard = nextEvent(watcher, 'message:new');
+    expect(await send(roaming, 'message:send', { roomId, text: 'back', clientMessageId: randomUUID() })).toMatchObject({ ok: true });
+    expect(await heard).toMatchObject({ authorId: member.id, text: 'back' });
+  });
+
   it("refuses another tenant's room like a missing one (404) and a non-member with RoomAccess's 403", async () => {
     const roomId = await createRoom();
     const tenant = await newTenant(app);
