@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { PageQueryDto } from '../common/pagination/pagination';
 import { RoomInviteEntity } from './entities/room-extras.entity';
-import { findRoomRow, findRoomRowsPage } from './room-rows';
+import { findRoomRow, findRoomRowsPage, insertRowUnlessTaken } from './room-rows';
 
 @Injectable()
 export class RoomInvitesRepository {
@@ -16,9 +16,7 @@ export class RoomInvitesRepository {
 
   /** Inserts an invite unless its code is taken (then null: draw another code). */
   async insertInviteIfCodeFree(manager: EntityManager, values: Partial<RoomInviteEntity> & { tenantId: string }): Promise<RoomInviteEntity | null> {
-    const result = await manager.createQueryBuilder().insert().into(RoomInviteEntity).values(values).orIgnore().returning(['id']).execute();
-    const id = (result.raw as Array<{ id: string }>)[0]?.id;
-    return id ? manager.findOneByOrFail(RoomInviteEntity, { tenantId: values.tenantId, id }) : null;
+    return insertRowUnlessTaken(manager, RoomInviteEntity, values);
   }
 
   findInvite(manager: EntityManager, tenantId: string, roomId: string, id: string, lock = false): Promise<RoomInviteEntity | null> {

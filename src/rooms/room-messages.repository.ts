@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { RoomMessageEntity } from './entities/room-message.entity';
+import { insertRowUnlessTaken } from './room-rows';
 
 export interface MessagePageQuery {
   limit: number;
@@ -30,12 +31,8 @@ export class RoomMessagesRepository {
   }
 
   /** Inserts a message; null when its author (or, for a bot message, the room) already has one with the same clientMessageId. */
-  async insertUnlessDuplicate(manager: EntityManager, values: Partial<RoomMessageEntity> & { tenantId: string }): Promise<RoomMessageEntity | null> {
-    const qb = manager.createQueryBuilder().insert().into(RoomMessageEntity).values(values);
-    if (values.clientMessageId) qb.orIgnore();
-    const result = await qb.returning(['id']).execute();
-    const id = (result.raw as Array<{ id: string }>)[0]?.id;
-    return id ? manager.findOneByOrFail(RoomMessageEntity, { tenantId: values.tenantId, id }) : null;
+  insertUnlessDuplicate(manager: EntityManager, values: Partial<RoomMessageEntity> & { tenantId: string }): Promise<RoomMessageEntity | null> {
+    return insertRowUnlessTaken(manager, RoomMessageEntity, values, Boolean(values.clientMessageId));
   }
 
   save(manager: EntityManager, message: RoomMessageEntity): Promise<RoomMessageEntity> {

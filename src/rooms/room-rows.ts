@@ -1,4 +1,5 @@
-import { DeepPartial, EntityManager, FindOptionsWhere, Repository, SelectQueryBuilder } from 'typeorm';
+import { DeepPartial, EntityManager, FindOptionsWhere, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { PageQueryDto, pageByCreatedAt } from '../common/pagination/pagination';
 
 /**
@@ -31,6 +32,21 @@ export function findRoomRow<E extends RoomRow>(manager: EntityManager, entity: R
 /** Saves `values` as a new entity object: an INSERT, or an UPDATE when they carry the id of a stored row. */
 export function saveRoomRow<E extends RoomRow>(manager: EntityManager, entity: RoomRowEntity<E>, values: NoInfer<DeepPartial<E>> & { tenantId: string }): Promise<E> {
   return manager.save(manager.create(entity, values as DeepPartial<E>));
+}
+
+/**
+ * `INSERT ... ON CONFLICT DO NOTHING RETURNING id`, then the stored row of the tenant; null when a
+ * unique key was taken (a join or invite code, an idempotency key). With `ignoreConflicts: false` a
+ * conflict raises, as a plain INSERT.
+ */
+export async function insertRowUnlessTaken<E extends ObjectLiteral & { id: string; tenantId: string }>(
+  manager: EntityManager, entity: new () => E, values: QueryDeepPartialEntity<E> & { tenantId: string }, ignoreConflicts = true,
+): Promise<E | null> {
+  const qb = manager.createQueryBuilder().insert().into(entity).values(values);
+  if (ignoreConflicts) qb.orIgnore();
+  const result = await qb.returning(['id']).execute();
+  const id = (result.raw as Array<{ id: string }>)[0]?.id;
+  return id ? manager.findOneByOrFail(entity, { tenantId: values.tenantId, id } as FindOptionsWhere<E>) : null;
 }
 
 export async function deleteRoomRow<E extends RoomRow>(manager: EntityManager, entity: RoomRowEntity<E>, tenantId: string, id: string): Promise<void> {

@@ -5,6 +5,7 @@ import { PageQueryDto, decodeCursor, pageByCreatedAt } from '../common/paginatio
 import { RoomQueryDto } from './dto/room.dto';
 import { RoomMemberEntity } from './entities/room-member.entity';
 import { RoomEntity } from './entities/room.entity';
+import { insertRowUnlessTaken } from './room-rows';
 import { RoomRole } from './rooms.constants';
 
 export interface RoomMemberRow {
@@ -32,10 +33,8 @@ export class RoomsRepository {
   }
 
   /** Inserts a room unless its join code is taken (then null: draw another code). */
-  async insertRoomIfCodeFree(manager: EntityManager, values: Partial<RoomEntity>): Promise<RoomEntity | null> {
-    const result = await manager.createQueryBuilder().insert().into(RoomEntity).values(values).orIgnore().returning(['id']).execute();
-    const id = (result.raw as Array<{ id: string }>)[0]?.id;
-    return id ? manager.findOneByOrFail(RoomEntity, { id }) : null;
+  insertRoomIfCodeFree(manager: EntityManager, values: Partial<RoomEntity> & { tenantId: string }): Promise<RoomEntity | null> {
+    return insertRowUnlessTaken(manager, RoomEntity, values);
   }
 
   saveRoom(manager: EntityManager, room: RoomEntity): Promise<RoomEntity> {

@@ -253,7 +253,7 @@ export class RoomsService {
     return member;
   }
 
-  private async insertWithFreshCode(tx: Tx, values: Partial<RoomEntity>): Promise<RoomEntity> {
+  private async insertWithFreshCode(tx: Tx, values: Partial<RoomEntity> & { tenantId: string }): Promise<RoomEntity> {
     for (let attempt = 0; attempt < JOIN_CODE_ATTEMPTS; attempt++) {
       const room = await this.rooms.insertRoomIfCodeFree(tx.manager, { ...values, joinCode: generateJoinCode() });
       if (room) return room;
