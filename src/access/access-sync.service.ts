@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../common/config/app-config';
-import type { Tx } from '../common/database/transaction';
+import { Transactions } from '../common/database/transactions';
 import { REDIS } from '../common/redis/redis.module';
 import { TenantEnforcers } from './tenant-enforcers';
 
@@ -30,6 +30,7 @@ export class AccessSyncService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly enforcers: TenantEnforcers,
+    private readonly transactions: Transactions,
     @Inject(REDIS) private readonly redis: Redis | null,
     config: AppConfig,
   ) {
@@ -59,9 +60,9 @@ export class AccessSyncService implements OnModuleInit, OnApplicationShutdown {
     if (subscriber && subscriber.status !== 'end') await subscriber.quit().catch(() => subscriber.disconnect());
   }
 
-  /** Once `tx` commits: rebuild the tenant here and tell the other nodes. Nothing happens on rollback. */
-  afterCommit(tx: Tx, tenantId: string): void {
-    tx.afterCommit(() => this.changed(tenantId));
+  /** Once the current transaction commits: rebuild the tenant here and tell the other nodes. Nothing happens on rollback. */
+  afterCommit(tenantId: string): void {
+    this.transactions.afterCommit(() => this.changed(tenantId));
   }
 
   /** The tenant's rules changed (committed): rebuild here, then tell the other nodes. */

@@ -3,33 +3,8 @@
  * objects), verbs (actions), effects, subjects and the default roles of a tenant.
  */
 
-/** Every resource a route can name in `@Authorize(object, action)`. Add a resource here before using it. */
-export const ACCESS_OBJECTS = [
-  'users',
-  'groups',
-  'policies',
-  'roles',
-  'audit-logs',
-  'rooms',
-  'invites',
-  'events',
-  'chats',
-  'models',
-  'model-providers',
-  'workspaces',
-  'coding-sessions',
-  'deployments',
-  'files',
-  'tariffs',
-  'licenses',
-  'jobs',
-  'tenants',
-] as const;
-export type AccessObject = (typeof ACCESS_OBJECTS)[number];
-
-/** Verbs a request asks for. `manage` is the administrative verb of a resource (it does not imply the others). */
-export const ACCESS_ACTIONS = ['read', 'create', 'update', 'delete', 'manage'] as const;
-export type AccessAction = (typeof ACCESS_ACTIONS)[number];
+export { ACCESS_ACTIONS, ACCESS_OBJECTS, type AccessAction, type AccessObject } from '../common/auth/access-vocabulary';
+import { ACCESS_ACTIONS, ACCESS_OBJECTS } from '../common/auth/access-vocabulary';
 
 /** A policy may also name every object or every action with `*`. */
 export const WILDCARD = '*';

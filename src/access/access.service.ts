@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { AppException } from '../common/errors/app.exception';
-import type { Tx } from '../common/database/transaction';
 import { DEFAULT_ROLE_POLICIES, DEFAULT_TENANT_ROLES, ROLE_NAME, groupSubject, roleSubject, userSubject } from './access.constants';
 import { AccessSyncService } from './access-sync.service';
 import { CasbinRuleRepository, NewPolicy } from './casbin-rule.repository';
 import { TenantEnforcers } from './tenant-enforcers';
-import { TenantPolicy } from './tenant-policy';
 
 export { DEFAULT_TENANT_ROLES } from './access.constants';
 
@@ -14,13 +12,13 @@ export { DEFAULT_TENANT_ROLES } from './access.constants';
  * Authorization for the rest of the application: the guard's question and the
  * role and group links other modules keep in step with their own data.
  *
- * The `tx` methods write inside the caller's transaction; the in-memory
- * enforcers (here and on every other node) are rebuilt only after it commits.
- * They write no audit entry: the calling module records its own action
- * (`user.update`, `group.member.add`, ...), which these links are part of.
+ * The writing methods join the caller's transaction; the in-memory enforcers
+ * (here and on every other node) are rebuilt only after it commits. They write
+ * no audit entry: the calling module records its own action (`user.update`,
+ * `group.member.add`, ...), which these links are part of.
  *
- * `enforce` and `getUserRoles` without `tx` answer from memory and may load a
- * tenant on a connection of their own: call them outside transactions.
+ * The reading methods answer from the committed rules in memory; inside a
+ * transaction, from the transaction's own view (its uncommitted changes included).
  */
 @Injectable()
 export class AccessService {
@@ -36,67 +34,68 @@ export class AccessService {
   }
 
   /** Creates the default roles (admin, member, guest) and their policies; running it again adds only what is missing. */
-  async seedTenant(tx: Tx, tenantId: string): Promise<void> {
-    await this.rules.lockTenant(tx.manager, tenantId);
+  async seedTenant(tenantId: string): Promise<void> {
+    await this.rules.lockTenant(tenantId);
     for (const role of DEFAULT_TENANT_ROLES) {
-      if (!(await this.rules.roleExists(tx.manager, tenantId, role))) await this.rules.insertRole(tx.manager, tenantId, role, true);
+      if (!(await this.rules.roleExists(tenantId, role))) await this.rules.insertRole(tenantId, role, true);
       const policies: NewPolicy[] = DEFAULT_ROLE_POLICIES[role].map(([object, action]) => ({ subject: roleSubject(role), object, action, effect: 'allow' }));
-      await this.rules.insertMissingPolicies(tx.manager, tenantId, policies);
+      await this.rules.insertMissingPolicies(tenantId, policies);
     }
-    this.sync.afterCommit(tx, tenantId);
+    this.sync.afterCommit(tenantId);
   }
 
   /** Replaces the roles the user holds directly in the tenant with `role` (a name without `role:`). */
-  async setUserRole(tx: Tx, tenantId: string, userId: string, role: string): Promise<void> {
-    await this.rules.lockTenant(tx.manager, tenantId);
-    if (!ROLE_NAME.test(role) || !(await this.rules.roleExists(tx.manager, tenantId, role))) {
+  async setUserRole(tenantId: string, userId: string, role: string): Promise<void> {
+    await this.rules.lockTenant(tenantId);
+    if (!ROLE_NAME.test(role) || !(await this.rules.roleExists(tenantId, role))) {
       throw AppException.invalidField('role', `role "${role}" does not exist in this tenant`, 'unknownRole');
     }
     const subject = userSubject(userId);
-    await this.rules.deleteDirectRoleLinks(tx.manager, tenantId, subject);
-    await this.rules.insertLink(tx.manager, tenantId, subject, roleSubject(role));
-    this.sync.afterCommit(tx, tenantId);
+    await this.rules.deleteDirectRoleLinks(tenantId, subject);
+    await this.rules.insertLink(tenantId, subject, roleSubject(role));
+    this.sync.afterCommit(tenantId);
   }
 
-  /**
-   * Role names (without `role:`) the user holds in the tenant, directly or through its groups.
-   * Inside a transaction pass `tx`: the answer then includes the transaction's own uncommitted
-   * changes, and no second connection is taken (which transaction() refuses, and which would
-   * deadlock on the embedded database). Without `tx`, the committed rules from memory.
-   */
-  async getUserRoles(tenantId: string, userId: string, tx?: Tx): Promise<string[]> {
-    const policy = tx ? await TenantPolicy.build(tenantId, await this.rules.loadTenantRules(tenantId, tx.manager)) : await this.enforcers.get(tenantId);
-    return policy.roleNames(userSubject(userId));
+  /** Role names (without `role:`) the user holds in the tenant, directly or through its groups. */
+  async getUserRoles(tenantId: string, userId: string): Promise<string[]> {
+    return (await this.getRolesOfUsers(tenantId, [userId])).get(userId) ?? [];
   }
 
-  async addGroupMember(tx: Tx, tenantId: string, groupId: string, userId: string): Promise<void> {
-    await this.rules.lockTenant(tx.manager, tenantId);
+  /** The role names of each of `userIds` in the tenant, from one look at the tenant's policy (a page of users). */
+  async getRolesOfUsers(tenantId: string, userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const policy = await this.enforcers.get(tenantId);
+    const roles = await Promise.all(userIds.map(async (id) => [id, await policy.roleNames(userSubject(id))] as const));
+    return new Map(roles);
+  }
+
+  async addGroupMember(tenantId: string, groupId: string, userId: string): Promise<void> {
+    await this.rules.lockTenant(tenantId);
     const member = userSubject(userId);
     const group = groupSubject(groupId);
-    if (await this.rules.findLink(tx.manager, tenantId, member, group)) return;
-    await this.rules.insertLink(tx.manager, tenantId, member, group);
-    this.sync.afterCommit(tx, tenantId);
+    if (await this.rules.findLink(tenantId, member, group)) return;
+    await this.rules.insertLink(tenantId, member, group);
+    this.sync.afterCommit(tenantId);
   }
 
-  async removeGroupMember(tx: Tx, tenantId: string, groupId: string, userId: string): Promise<void> {
-    await this.rules.lockTenant(tx.manager, tenantId);
-    if (await this.rules.deleteLink(tx.manager, tenantId, userSubject(userId), groupSubject(groupId))) this.sync.afterCommit(tx, tenantId);
+  async removeGroupMember(tenantId: string, groupId: string, userId: string): Promise<void> {
+    await this.rules.lockTenant(tenantId);
+    if (await this.rules.deleteLink(tenantId, userSubject(userId), groupSubject(groupId))) this.sync.afterCommit(tenantId);
   }
 
   /** Drops the group's memberships, its roles and the policies whose subject is the group. */
-  async removeGroup(tx: Tx, tenantId: string, groupId: string): Promise<void> {
-    await this.removeSubject(tx, tenantId, groupSubject(groupId));
+  async removeGroup(tenantId: string, groupId: string): Promise<void> {
+    await this.removeSubject(tenantId, groupSubject(groupId));
   }
 
   /** Drops the user's roles, group memberships and the policies whose subject is the user. */
-  async removeUser(tx: Tx, tenantId: string, userId: string): Promise<void> {
-    await this.removeSubject(tx, tenantId, userSubject(userId));
+  async removeUser(tenantId: string, userId: string): Promise<void> {
+    await this.removeSubject(tenantId, userSubject(userId));
   }
 
-  private async removeSubject(tx: Tx, tenantId: string, subject: string): Promise<void> {
-    await this.rules.lockTenant(tx.manager, tenantId);
-    await this.rules.deleteLinksOf(tx.manager, tenantId, subject);
-    await this.rules.deletePoliciesOfSubject(tx.manager, tenantId, subject);
-    this.sync.afterCommit(tx, tenantId);
+  private async removeSubject(tenantId: string, subject: string): Promise<void> {
+    await this.rules.lockTenant(tenantId);
+    await this.rules.deleteLinksOf(tenantId, subject);
+    await this.rules.deletePoliciesOfSubject(tenantId, subject);
+    this.sync.afterCommit(tenantId);
   }
 }

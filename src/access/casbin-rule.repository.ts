@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { Transactions } from '../common/database/transactions';
 import { PolicyEffect, ROLE_PREFIX } from './access.constants';
 import { CasbinRuleEntity } from './entities/casbin-rule.entity';
 import type { PolicyRule, RoleLink, TenantRules } from './tenant-policy';
@@ -47,26 +48,30 @@ const toPolicyRule = (row: CasbinRuleEntity): PolicyRule => ({
 });
 const toRoleLink = (row: CasbinRuleEntity): RoleLink => ({ id: row.id, member: row.v0 ?? '', parent: row.v2 ?? '' });
 
-/** SQL on `casbin_rule`, every query scoped to one tenant. Writes take the caller's transaction. */
+/** SQL on `casbin_rule`, every query scoped to one tenant, in the caller's transaction when one is open. */
 @Injectable()
 export class CasbinRuleRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly transactions: Transactions) {}
 
-  private rules(manager: EntityManager = this.dataSource.manager) {
-    return manager.createQueryBuilder(CasbinRuleEntity, 'r');
+  private get manager(): EntityManager {
+    return this.transactions.manager;
+  }
+
+  private rules() {
+    return this.manager.createQueryBuilder(CasbinRuleEntity, 'r');
   }
 
   /**
    * Serializes policy writes of one tenant until the transaction ends, so that
    * "check, then insert" cannot race another writer into a duplicate.
    */
-  async lockTenant(manager: EntityManager, tenantId: string): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock(1129530178, hashtext($1))', [tenantId]);
+  async lockTenant(tenantId: string): Promise<void> {
+    await this.manager.query('SELECT pg_advisory_xact_lock(1129530178, hashtext($1))', [tenantId]);
   }
 
   /** Everything the enforcer of one tenant needs: its `p` rules and `g` links. */
-  async loadTenantRules(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<TenantRules> {
-    const rows = await this.rules(manager).where('r.ptype IN (:...types) AND r.v1 = :tenantId', { types: [P, G], tenantId }).orderBy('r.id').getMany();
+  async loadTenantRules(tenantId: string): Promise<TenantRules> {
+    const rows = await this.rules().where('r.ptype IN (:...types) AND r.v1 = :tenantId', { types: [P, G], tenantId }).orderBy('r.id').getMany();
     return {
       policies: rows.filter((r) => r.ptype === P).map(toPolicyRule),
       links: rows.filter((r) => r.ptype === G).map(toRoleLink),
@@ -86,13 +91,13 @@ export class CasbinRuleRepository {
     return rows.map(toPolicyRule);
   }
 
-  async findPolicyById(manager: EntityManager, tenantId: string, id: number): Promise<PolicyRule | null> {
-    const row = await this.rules(manager).where('r.ptype = :p AND r.v1 = :tenantId AND r.id = :id', { p: P, tenantId, id }).getOne();
+  async findPolicyById(tenantId: string, id: number): Promise<PolicyRule | null> {
+    const row = await this.rules().where('r.ptype = :p AND r.v1 = :tenantId AND r.id = :id', { p: P, tenantId, id }).getOne();
     return row ? toPolicyRule(row) : null;
   }
 
-  async findSamePolicy(manager: EntityManager, tenantId: string, rule: NewPolicy): Promise<PolicyRule | null> {
-    const row = await this.rules(manager)
+  async findSamePolicy(tenantId: string, rule: NewPolicy): Promise<PolicyRule | null> {
+    const row = await this.rules()
       .where('r.ptype = :p AND r.v1 = :tenantId AND r.v0 = :subject AND r.v2 = :object AND r.v3 = :action AND r.v4 = :effect', {
         p: P,
         tenantId,
@@ -102,49 +107,49 @@ export class CasbinRuleRepository {
     return row ? toPolicyRule(row) : null;
   }
 
-  async insertPolicy(manager: EntityManager, tenantId: string, rule: NewPolicy): Promise<PolicyRule> {
-    const result = await manager.insert(CasbinRuleEntity, { ptype: P, v0: rule.subject, v1: tenantId, v2: rule.object, v3: rule.action, v4: rule.effect });
+  async insertPolicy(tenantId: string, rule: NewPolicy): Promise<PolicyRule> {
+    const result = await this.manager.insert(CasbinRuleEntity, { ptype: P, v0: rule.subject, v1: tenantId, v2: rule.object, v3: rule.action, v4: rule.effect });
     const id = (result.identifiers[0] as { id: number }).id;
     return { id, ...rule };
   }
 
   /** Inserts the rules the tenant does not have yet; returns how many were added. */
-  async insertMissingPolicies(manager: EntityManager, tenantId: string, rules: NewPolicy[]): Promise<number> {
+  async insertMissingPolicies(tenantId: string, rules: NewPolicy[]): Promise<number> {
     let added = 0;
     for (const rule of rules) {
-      if (await this.findSamePolicy(manager, tenantId, rule)) continue;
-      await this.insertPolicy(manager, tenantId, rule);
+      if (await this.findSamePolicy(tenantId, rule)) continue;
+      await this.insertPolicy(tenantId, rule);
       added++;
     }
     return added;
   }
 
-  async deletePolicyById(manager: EntityManager, tenantId: string, id: number): Promise<boolean> {
-    const result = await this.rules(manager).delete().where('ptype = :p AND v1 = :tenantId AND id = :id', { p: P, tenantId, id }).execute();
+  async deletePolicyById(tenantId: string, id: number): Promise<boolean> {
+    const result = await this.rules().delete().where('ptype = :p AND v1 = :tenantId AND id = :id', { p: P, tenantId, id }).execute();
     return (result.affected ?? 0) > 0;
   }
 
-  async deletePoliciesOfSubject(manager: EntityManager, tenantId: string, subject: string): Promise<number> {
-    const result = await this.rules(manager).delete().where('ptype = :p AND v1 = :tenantId AND v0 = :subject', { p: P, tenantId, subject }).execute();
+  async deletePoliciesOfSubject(tenantId: string, subject: string): Promise<number> {
+    const result = await this.rules().delete().where('ptype = :p AND v1 = :tenantId AND v0 = :subject', { p: P, tenantId, subject }).execute();
     return result.affected ?? 0;
   }
 
   // ---- g links --------------------------------------------------------------------------------
 
-  async findLink(manager: EntityManager, tenantId: string, member: string, parent: string): Promise<RoleLink | null> {
-    const row = await this.rules(manager)
+  async findLink(tenantId: string, member: string, parent: string): Promise<RoleLink | null> {
+    const row = await this.rules()
       .where('r.ptype = :g AND r.v1 = :tenantId AND r.v0 = :member AND r.v2 = :parent', { g: G, tenantId, member, parent })
       .getOne();
     return row ? toRoleLink(row) : null;
   }
 
-  async insertLink(manager: EntityManager, tenantId: string, member: string, parent: string): Promise<RoleLink> {
-    const result = await manager.insert(CasbinRuleEntity, { ptype: G, v0: member, v1: tenantId, v2: parent });
+  async insertLink(tenantId: string, member: string, parent: string): Promise<RoleLink> {
+    const result = await this.manager.insert(CasbinRuleEntity, { ptype: G, v0: member, v1: tenantId, v2: parent });
     return { id: (result.identifiers[0] as { id: number }).id, member, parent };
   }
 
-  async deleteLink(manager: EntityManager, tenantId: string, member: string, parent: string): Promise<boolean> {
-    const result = await this.rules(manager)
+  async deleteLink(tenantId: string, member: string, parent: string): Promise<boolean> {
+    const result = await this.rules()
       .delete()
       .where('ptype = :g AND v1 = :tenantId AND v0 = :member AND v2 = :parent', { g: G, tenantId, member, parent })
       .execute();
@@ -152,16 +157,16 @@ export class CasbinRuleRepository {
   }
 
   /** Removes the roles `member` holds directly (not its group memberships). */
-  async deleteDirectRoleLinks(manager: EntityManager, tenantId: string, member: string): Promise<void> {
-    await this.rules(manager)
+  async deleteDirectRoleLinks(tenantId: string, member: string): Promise<void> {
+    await this.rules()
       .delete()
       .where('ptype = :g AND v1 = :tenantId AND v0 = :member AND v2 LIKE :roles', { g: G, tenantId, member, roles: `${ROLE_PREFIX}%` })
       .execute();
   }
 
   /** Removes every link in which `subject` is the member or the parent. */
-  async deleteLinksOf(manager: EntityManager, tenantId: string, subject: string): Promise<void> {
-    await this.rules(manager)
+  async deleteLinksOf(tenantId: string, subject: string): Promise<void> {
+    await this.rules()
       .delete()
       .where('ptype = :g AND v1 = :tenantId AND (v0 = :subject OR v2 = :subject)', { g: G, tenantId, subject })
       .execute();
@@ -178,8 +183,8 @@ export class CasbinRuleRepository {
   // ---- role definitions -----------------------------------------------------------------------
 
   /** The tenant's roles with how many policies name them and how many subjects hold them directly. */
-  async findRoles(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<RoleRow[]> {
-    const rows: Array<{ subject: string; kind: string; policies: string | number; members: string | number }> = await manager.query(
+  async findRoles(tenantId: string): Promise<RoleRow[]> {
+    const rows: Array<{ subject: string; kind: string; policies: string | number; members: string | number }> = await this.manager.query(
       `SELECT r.v0 AS subject, r.v2 AS kind,
               (SELECT count(*) FROM casbin_rule p WHERE p.ptype = $2 AND p.v1 = r.v1 AND p.v0 = r.v0) AS policies,
               (SELECT count(*) FROM casbin_rule g WHERE g.ptype = $3 AND g.v1 = r.v1 AND g.v2 = r.v0) AS members
@@ -196,30 +201,30 @@ export class CasbinRuleRepository {
     }));
   }
 
-  async findRole(manager: EntityManager, tenantId: string, name: string): Promise<RoleRow | null> {
-    const roles = await this.findRoles(tenantId, manager);
+  async findRole(tenantId: string, name: string): Promise<RoleRow | null> {
+    const roles = await this.findRoles(tenantId);
     return roles.find((r) => r.name === name) ?? null;
   }
 
-  async roleExists(manager: EntityManager, tenantId: string, name: string): Promise<boolean> {
-    const count = await this.rules(manager)
+  async roleExists(tenantId: string, name: string): Promise<boolean> {
+    const count = await this.rules()
       .where('r.ptype = :role AND r.v1 = :tenantId AND r.v0 = :subject', { role: ROLE, tenantId, subject: `${ROLE_PREFIX}${name}` })
       .getCount();
     return count > 0;
   }
 
-  async countRoles(manager: EntityManager, tenantId: string): Promise<number> {
-    return this.rules(manager).where('r.ptype = :role AND r.v1 = :tenantId', { role: ROLE, tenantId }).getCount();
+  async countRoles(tenantId: string): Promise<number> {
+    return this.rules().where('r.ptype = :role AND r.v1 = :tenantId', { role: ROLE, tenantId }).getCount();
   }
 
-  async insertRole(manager: EntityManager, tenantId: string, name: string, builtIn: boolean): Promise<void> {
-    await manager.insert(CasbinRuleEntity, { ptype: ROLE, v0: `${ROLE_PREFIX}${name}`, v1: tenantId, v2: builtIn ? BUILT_IN : CUSTOM });
+  async insertRole(tenantId: string, name: string, builtIn: boolean): Promise<void> {
+    await this.manager.insert(CasbinRuleEntity, { ptype: ROLE, v0: `${ROLE_PREFIX}${name}`, v1: tenantId, v2: builtIn ? BUILT_IN : CUSTOM });
   }
 
   /** Removes the role, the policies naming it and every link to it. */
-  async deleteRoleAndItsRules(manager: EntityManager, tenantId: string, name: string): Promise<void> {
+  async deleteRoleAndItsRules(tenantId: string, name: string): Promise<void> {
     const subject = `${ROLE_PREFIX}${name}`;
-    await this.rules(manager)
+    await this.rules()
       .delete()
       .where('v1 = :tenantId AND ((ptype IN (:...owned) AND v0 = :subject) OR (ptype = :g AND v2 = :subject))', {
         tenantId,

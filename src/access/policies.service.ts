@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors/app.exception';
-import { transaction } from '../common/database/transaction';
+import { Transactions } from '../common/database/transactions';
 import { Page, decodeCursor, toPage } from '../common/pagination/pagination';
 import { ROLE_NAME, ROLE_PREFIX } from './access.constants';
 import { AccessSyncService } from './access-sync.service';
@@ -22,7 +21,7 @@ const describeRule = (rule: PolicyRule): string =>
 @Injectable()
 export class PoliciesService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly rules: CasbinRuleRepository,
     private readonly enforcers: TenantEnforcers,
     private readonly sync: AccessSyncService,
@@ -36,31 +35,31 @@ export class PoliciesService {
   }
 
   async create(tenantId: string, dto: CreatePolicyDto): Promise<PolicyDto> {
-    return transaction(this.dataSource, async (tx) => {
-      await this.rules.lockTenant(tx.manager, tenantId);
+    return this.transactions.run(async () => {
+      await this.rules.lockTenant(tenantId);
       if (dto.subject.startsWith(ROLE_PREFIX)) {
         const role = dto.subject.slice(ROLE_PREFIX.length);
-        if (!ROLE_NAME.test(role) || !(await this.rules.roleExists(tx.manager, tenantId, role))) {
+        if (!ROLE_NAME.test(role) || !(await this.rules.roleExists(tenantId, role))) {
           throw AppException.invalidField('subject', `role "${role}" does not exist in this tenant: create it first`, 'unknownRole');
         }
       }
       const rule = { subject: dto.subject, object: dto.object, action: dto.action, effect: dto.effect };
-      const existing = await this.rules.findSamePolicy(tx.manager, tenantId, rule);
+      const existing = await this.rules.findSamePolicy(tenantId, rule);
       if (existing) throw AppException.conflict(`The same policy exists already (id ${existing.id}).`, 'policy-exists');
-      const created = toPolicyDto(await this.rules.insertPolicy(tx.manager, tenantId, rule));
-      await this.audit.record(tx.manager, { action: 'policy.create', resourceType: 'policy', resourceId: String(created.id), newValue: created, tenantId });
-      this.sync.afterCommit(tx, tenantId);
+      const created = toPolicyDto(await this.rules.insertPolicy(tenantId, rule));
+      await this.audit.record({ action: 'policy.create', resourceType: 'policy', resourceId: String(created.id), newValue: created, tenantId });
+      this.sync.afterCommit(tenantId);
       return created;
     });
   }
 
   async delete(tenantId: string, id: number): Promise<void> {
-    await transaction(this.dataSource, async (tx) => {
-      await this.rules.lockTenant(tx.manager, tenantId);
-      const existing = await this.rules.findPolicyById(tx.manager, tenantId, id);
-      if (!existing || !(await this.rules.deletePolicyById(tx.manager, tenantId, id))) throw AppException.notFound('Policy');
-      await this.audit.record(tx.manager, { action: 'policy.delete', resourceType: 'policy', resourceId: String(id), oldValue: toPolicyDto(existing), tenantId });
-      this.sync.afterCommit(tx, tenantId);
+    await this.transactions.run(async () => {
+      await this.rules.lockTenant(tenantId);
+      const existing = await this.rules.findPolicyById(tenantId, id);
+      if (!existing || !(await this.rules.deletePolicyById(tenantId, id))) throw AppException.notFound('Policy');
+      await this.audit.record({ action: 'policy.delete', resourceType: 'policy', resourceId: String(id), oldValue: toPolicyDto(existing), tenantId });
+      this.sync.afterCommit(tenantId);
     });
   }
 

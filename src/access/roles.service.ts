@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors/app.exception';
-import { Tx, transaction } from '../common/database/transaction';
+import { Transactions } from '../common/database/transactions';
 import { Page, PageQueryDto, decodeCursor, toPage } from '../common/pagination/pagination';
 import { MAX_ROLES_PER_TENANT, roleSubject } from './access.constants';
 import { AccessSyncService } from './access-sync.service';
@@ -17,7 +16,7 @@ const isLinkCursor = (v: Record<string, unknown>): v is LinkCursor => Number.isI
 @Injectable()
 export class RolesService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly rules: CasbinRuleRepository,
     private readonly sync: AccessSyncService,
     private readonly audit: AuditService,
@@ -29,70 +28,70 @@ export class RolesService {
   }
 
   async create(tenantId: string, dto: CreateRoleDto): Promise<RoleDto> {
-    return transaction(this.dataSource, async (tx) => {
-      await this.rules.lockTenant(tx.manager, tenantId);
-      if (await this.rules.roleExists(tx.manager, tenantId, dto.name)) throw AppException.conflict(`Role "${dto.name}" exists already.`, 'role-exists');
-      if ((await this.rules.countRoles(tx.manager, tenantId)) >= MAX_ROLES_PER_TENANT) {
+    return this.transactions.run(async () => {
+      await this.rules.lockTenant(tenantId);
+      if (await this.rules.roleExists(tenantId, dto.name)) throw AppException.conflict(`Role "${dto.name}" exists already.`, 'role-exists');
+      if ((await this.rules.countRoles(tenantId)) >= MAX_ROLES_PER_TENANT) {
         throw AppException.conflict(`A tenant has at most ${MAX_ROLES_PER_TENANT} roles.`, 'role-limit');
       }
-      await this.rules.insertRole(tx.manager, tenantId, dto.name, false);
+      await this.rules.insertRole(tenantId, dto.name, false);
       const created: RoleDto = { name: dto.name, builtIn: false, policies: 0, members: 0 };
-      await this.audit.record(tx.manager, { action: 'role.create', resourceType: 'role', resourceId: dto.name, newValue: created, tenantId });
+      await this.audit.record({ action: 'role.create', resourceType: 'role', resourceId: dto.name, newValue: created, tenantId });
       return created;
     });
   }
 
   /** Deletes a custom role with its policies and assignments. */
   async delete(tenantId: string, name: string): Promise<void> {
-    await transaction(this.dataSource, async (tx) => {
-      const role = await this.lockAndFindRole(tx, tenantId, name);
+    await this.transactions.run(async () => {
+      const role = await this.lockAndFindRole(tenantId, name);
       if (role.builtIn) throw AppException.conflict(`Role "${name}" is built in and cannot be deleted.`, 'role-built-in');
-      await this.rules.deleteRoleAndItsRules(tx.manager, tenantId, name);
-      await this.audit.record(tx.manager, { action: 'role.delete', resourceType: 'role', resourceId: name, oldValue: role, tenantId });
-      this.sync.afterCommit(tx, tenantId);
+      await this.rules.deleteRoleAndItsRules(tenantId, name);
+      await this.audit.record({ action: 'role.delete', resourceType: 'role', resourceId: name, oldValue: role, tenantId });
+      this.sync.afterCommit(tenantId);
     });
   }
 
   /** Users and groups holding the role directly, oldest assignment first. */
   async listAssignments(tenantId: string, name: string, query: PageQueryDto): Promise<Page<RoleAssignmentDto>> {
-    if (!(await this.rules.roleExists(this.dataSource.manager, tenantId, name))) throw AppException.notFound('Role');
+    if (!(await this.rules.roleExists(tenantId, name))) throw AppException.notFound('Role');
     const afterId = query.cursor ? decodeCursor(query.cursor, isLinkCursor).id : undefined;
     const rows = await this.rules.findLinksToPage(tenantId, roleSubject(name), afterId, query.limit);
     return toPage(rows, query.limit, (link) => toRoleAssignmentDto(name, link), (link) => ({ id: link.id }));
   }
 
   async addAssignment(tenantId: string, name: string, dto: CreateRoleAssignmentDto): Promise<RoleAssignmentDto> {
-    return transaction(this.dataSource, async (tx) => {
-      await this.lockAndFindRole(tx, tenantId, name);
-      if (await this.rules.findLink(tx.manager, tenantId, dto.subject, roleSubject(name))) {
+    return this.transactions.run(async () => {
+      await this.lockAndFindRole(tenantId, name);
+      if (await this.rules.findLink(tenantId, dto.subject, roleSubject(name))) {
         throw AppException.conflict(`${dto.subject} holds role "${name}" already.`, 'role-assignment-exists');
       }
-      const link = await this.rules.insertLink(tx.manager, tenantId, dto.subject, roleSubject(name));
+      const link = await this.rules.insertLink(tenantId, dto.subject, roleSubject(name));
       const created = toRoleAssignmentDto(name, link);
-      await this.audit.record(tx.manager, { action: 'role.assign', resourceType: 'role', resourceId: name, newValue: created, tenantId });
-      this.sync.afterCommit(tx, tenantId);
+      await this.audit.record({ action: 'role.assign', resourceType: 'role', resourceId: name, newValue: created, tenantId });
+      this.sync.afterCommit(tenantId);
       return created;
     });
   }
 
   async removeAssignment(tenantId: string, name: string, subject: string): Promise<void> {
-    await transaction(this.dataSource, async (tx) => {
-      await this.lockAndFindRole(tx, tenantId, name);
-      if (!(await this.rules.deleteLink(tx.manager, tenantId, subject, roleSubject(name)))) throw AppException.notFound('Role assignment');
-      await this.audit.record(tx.manager, {
+    await this.transactions.run(async () => {
+      await this.lockAndFindRole(tenantId, name);
+      if (!(await this.rules.deleteLink(tenantId, subject, roleSubject(name)))) throw AppException.notFound('Role assignment');
+      await this.audit.record({
         action: 'role.unassign',
         resourceType: 'role',
         resourceId: name,
         oldValue: toRoleAssignmentDto(name, { member: subject }),
         tenantId,
       });
-      this.sync.afterCommit(tx, tenantId);
+      this.sync.afterCommit(tenantId);
     });
   }
 
-  private async lockAndFindRole(tx: Tx, tenantId: string, name: string) {
-    await this.rules.lockTenant(tx.manager, tenantId);
-    const role = await this.rules.findRole(tx.manager, tenantId, name);
+  private async lockAndFindRole(tenantId: string, name: string) {
+    await this.rules.lockTenant(tenantId);
+    const role = await this.rules.findRole(tenantId, name);
     if (!role) throw AppException.notFound('Role');
     return role;
   }

@@ -1,3 +1,4 @@
+import type { Transactions } from '../common/database/transactions';
 import type { CasbinRuleRepository } from './casbin-rule.repository';
 import { TenantEnforcers } from './tenant-enforcers';
 import type { TenantRules } from './tenant-policy';
@@ -25,7 +26,9 @@ describe('TenantEnforcers', () => {
 
   beforeEach(() => {
     rules = new ControlledRules();
-    enforcers = new TenantEnforcers(rules as unknown as CasbinRuleRepository);
+    // Outside any transaction: the cache is in play.
+    const outsideTransactions = { active: false } as Pick<Transactions, 'active'>;
+    enforcers = new TenantEnforcers(rules as unknown as CasbinRuleRepository, outsideTransactions as Transactions);
   });
 
   it('loads a tenant once for concurrent requests and then serves it from memory', async () => {

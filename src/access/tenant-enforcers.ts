@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Transactions } from '../common/database/transactions';
 import { CasbinRuleRepository } from './casbin-rule.repository';
 import { LruMap } from './lru-map';
 import { TenantPolicy } from './tenant-policy';
@@ -24,10 +25,18 @@ export class TenantEnforcers {
   private readonly loading = new Map<string, Promise<TenantPolicy>>();
   private readonly decisions = new LruMap<string, boolean>(DECISION_CACHE_ENTRIES);
 
-  constructor(private readonly rules: CasbinRuleRepository) {}
+  constructor(
+    private readonly rules: CasbinRuleRepository,
+    private readonly transactions: Transactions,
+  ) {}
 
-  /** The tenant's policy, from memory or loaded now. */
+  /**
+   * The tenant's policy, from memory or loaded now. Inside a transaction it is built from the
+   * transaction's view of the rules (its own uncommitted changes included) and not kept: the
+   * cache holds committed rules only.
+   */
   get(tenantId: string): Promise<TenantPolicy> {
+    if (this.transactions.active) return this.rules.loadTenantRules(tenantId).then((rules) => TenantPolicy.build(tenantId, rules));
     const cached = this.cache.get(tenantId);
     if (cached) return Promise.resolve(cached);
     return this.loading.get(tenantId) ?? this.load(tenantId);

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditLogEntity } from './audit-log.entity';
+import { AuditLogsRepository } from './audit-logs.repository';
+import { AuditLogEntity } from './entities/audit-log.entity';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 
@@ -9,7 +10,7 @@ import { AuditService } from './audit.service';
 @Module({
   imports: [TypeOrmModule.forFeature([AuditLogEntity])],
   controllers: [AuditController],
-  providers: [AuditService],
+  providers: [AuditService, AuditLogsRepository],
   exports: [AuditService],
 })
 export class AuditModule {}

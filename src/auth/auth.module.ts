@@ -1,25 +1,20 @@
-import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { PassportModule } from '@nestjs/passport';
 import { AccessModule } from '../access/access.module';
-import { RealtimeCoreModule } from '../realtime/realtime-core.module';
 import { AppConfig } from '../common/config/app-config';
 import { TenantsModule } from '../tenants/tenants.module';
 import { UsersModule } from '../users/users.module';
+import { AccessGuard } from './access.guard';
 import { AccountController } from './account.controller';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
-import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { AuthenticatorService } from './authenticator.service';
 import { BootstrapService } from './bootstrap.service';
 import { EmailVerificationService } from './email-verification.service';
-import { ApiKeyEntity } from './entities/api-key.entity';
-import { OneTimeTokenEntity } from './entities/one-time-token.entity';
-import { RefreshTokenEntity } from './entities/refresh-token.entity';
-import { UserIdentityEntity } from './entities/user-identity.entity';
+import { LockoutService } from './lockout.service';
 import { MeCredentialsController } from './me-credentials.controller';
 import { MePasswordController } from './me-password.controller';
 import { OidcClients } from './oidc/oidc-clients';
@@ -31,29 +26,44 @@ import { UserIdentitiesRepository } from './oidc/user-identities.repository';
 import { OneTimeTokensRepository } from './one-time-tokens.repository';
 import { OneTimeTokensService } from './one-time-tokens.service';
 import { PasswordResetService } from './password-reset.service';
-import { TokenService } from './token.service';
+import { SessionsService } from './sessions.service';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { JwtStrategy } from './strategies/jwt.strategy';
+import { ACCESS_TOKEN_KEY, JWT_ALGORITHM, TokenService, accessTokenKey } from './token.service';
 import { TokensRepository } from './tokens.repository';
 
+/**
+ * Authentication: registration, password and OIDC sign-in, sessions with rotating refresh tokens,
+ * API keys, lockout, e-mail verification, password reset, the first-start bootstrap, and the global
+ * AccessGuard (Passport strategies for access tokens and API keys, then the route's declaration).
+ */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity, OneTimeTokenEntity, UserIdentityEntity]),
+    PassportModule.register({ session: false, property: 'principal' }),
     JwtModule.registerAsync({
       inject: [AppConfig],
-      // A KeyObject: jsonwebtoken would otherwise try to parse a string secret as a PEM key on every verify.
-      useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+      useFactory: (config: AppConfig) => ({
+        secret: accessTokenKey(config),
+        signOptions: { algorithm: JWT_ALGORITHM },
+        verifyOptions: { algorithms: [JWT_ALGORITHM] },
+      }),
     }),
     UsersModule,
     TenantsModule,
     AccessModule,
-    RealtimeCoreModule,
   ],
   controllers: [AuthController, MeCredentialsController, AccountController, MePasswordController, OidcController],
   providers: [
+    { provide: ACCESS_TOKEN_KEY, inject: [AppConfig], useFactory: accessTokenKey },
     AuthService,
+    SessionsService,
+    LockoutService,
     TokenService,
     TokensRepository,
     ApiKeysService,
     AuthenticatorService,
+    JwtStrategy,
+    ApiKeyStrategy,
     EmailVerificationService,
     BootstrapService,
     OneTimeTokensRepository,
@@ -64,8 +74,8 @@ import { TokensRepository } from './tokens.repository';
     OidcClients,
     OidcIdentityService,
     OidcService,
-    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthenticatorService, AuthService],
+  exports: [AuthenticatorService],
 })
 export class AuthModule {}

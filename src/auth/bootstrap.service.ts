@@ -1,10 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../common/config/app-config';
-import { transaction } from '../common/database/transaction';
+import { Transactions } from '../common/database/transactions';
 import { TenantsService } from '../tenants/tenants.service';
-import { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 
 const BOOTSTRAP_LOCK_ID = 727_361_943;
@@ -19,21 +17,21 @@ export class BootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger(BootstrapService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly tenants: TenantsService,
     private readonly users: UsersService,
     private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await transaction(this.dataSource, async (tx) => {
-      await tx.manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_ID]);
-      const tenant = await this.tenants.ensureDefaultTenant(tx);
-      if (await tx.manager.exists(UserEntity, { where: { role: 'admin' } })) return;
+    await this.transactions.run(async () => {
+      await this.transactions.advisoryLock(BOOTSTRAP_LOCK_ID);
+      const tenantId = await this.tenants.ensureDefaultTenant();
+      if (await this.users.platformAdminExists()) return;
       const generated = this.config.env.ADMIN_PASSWORD === undefined;
       const password = this.config.env.ADMIN_PASSWORD ?? `${randomBytes(12).toString('base64url')}-A1`;
-      const admin = await this.users.create(tx, {
-        tenantId: tenant.id,
+      const admin = await this.users.create({
+        tenantId,
         email: this.config.env.ADMIN_EMAIL,
         username: this.config.env.ADMIN_USERNAME,
         password,
@@ -42,7 +40,7 @@ export class BootstrapService implements OnApplicationBootstrap {
         tenantRole: 'admin',
         emailVerified: true,
       });
-      tx.afterCommit(() => {
+      this.transactions.afterCommit(() => {
         if (generated) {
           // Printed once, on stdout rather than the log pipeline: it is shown to the operator, never stored.
           process.stdout.write(

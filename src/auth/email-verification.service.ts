@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/auth/principal';
 import { AppConfig } from '../common/config/app-config';
-import { Tx, transaction } from '../common/database/transaction';
+import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
 import { MailService } from '../mail/mail.service';
-import { UserEntity } from '../users/entities/user.entity';
+import type { UserAccount } from '../users/user-account';
 import { UsersService } from '../users/users.service';
 import { AcceptedDto, EmailVerifiedDto } from './dto/account.dto';
 import { OneTimeTokensService } from './one-time-tokens.service';
@@ -23,7 +22,7 @@ export const VERIFY_EMAIL_PATH = '/api/v1/auth/verify-email';
 @Injectable()
 export class EmailVerificationService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly users: UsersService,
     private readonly tokens: OneTimeTokensService,
     private readonly mail: MailService,
@@ -32,11 +31,11 @@ export class EmailVerificationService {
   ) {}
 
   /** Issues a token in the caller's transaction and mails the link once it commits. */
-  async sendVerification(tx: Tx, user: UserEntity): Promise<void> {
+  async sendVerification(user: UserAccount): Promise<void> {
     const ttlHours = this.config.env.EMAIL_VERIFICATION_TTL_HOURS;
-    const token = await this.tokens.issue(tx, user.id, 'verify-email', ttlHours * 3_600_000);
+    const token = await this.tokens.issue(user.id, 'verify-email', ttlHours * 3_600_000);
     const link = `${this.config.publicUrl}${VERIFY_EMAIL_PATH}?token=${token}`;
-    this.mail.sendAfterCommit(tx, {
+    this.mail.sendAfterCommit({
       to: user.email,
       subject: 'Confirm your e-mail address',
       text: [
@@ -53,12 +52,12 @@ export class EmailVerificationService {
 
   /** Spends a verification token and marks the address verified. */
   async verify(token: string): Promise<EmailVerifiedDto> {
-    return transaction(this.dataSource, async (tx) => {
-      const userId = await this.tokens.consume(tx, token, 'verify-email');
-      const user = await this.users.findById(userId, tx);
+    return this.transactions.run(async () => {
+      const userId = await this.tokens.consume(token, 'verify-email');
+      const user = await this.users.findById(userId);
       if (!user) throw AppException.notFound('User');
-      await this.users.markEmailVerified(tx, userId);
-      await this.audit.record(tx.manager, {
+      await this.users.markEmailVerified(userId);
+      await this.audit.record({
         action: 'auth.email.verify',
         resourceType: 'user',
         resourceId: userId,
@@ -75,9 +74,9 @@ export class EmailVerificationService {
     const user = await this.users.findById(principal.userId);
     if (!user) throw AppException.notFound('User');
     if (user.emailVerified) throw AppException.conflict('The e-mail address is already verified.', 'already-verified');
-    await transaction(this.dataSource, async (tx) => {
-      await this.sendVerification(tx, user);
-      await this.audit.record(tx.manager, { action: 'auth.email.verification-sent', resourceType: 'user', resourceId: user.id, tenantId: user.tenantId });
+    await this.transactions.run(async () => {
+      await this.sendVerification(user);
+      await this.audit.record({ action: 'auth.email.verification-sent', resourceType: 'user', resourceId: user.id, tenantId: user.tenantId });
     });
     return { message: `A verification link is on its way to ${user.email}.` };
   }

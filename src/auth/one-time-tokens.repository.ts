@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Transactions } from '../common/database/transactions';
 import { queryReturning } from '../common/database/sql';
 import { OneTimeTokenEntity, OneTimeTokenPurpose } from './entities/one-time-token.entity';
 
@@ -9,14 +9,16 @@ export type ConsumeOutcome = { status: 'consumed'; userId: string } | { status: 
 /** Single-use tokens sent by e-mail, stored as SHA-256 hashes (`one_time_tokens`). Every method runs in the caller's transaction. */
 @Injectable()
 export class OneTimeTokensRepository {
-  async insert(manager: EntityManager, values: { userId: string; purpose: OneTimeTokenPurpose; tokenHash: string; expiresAt: Date }): Promise<void> {
-    await manager.insert(OneTimeTokenEntity, values);
+  constructor(private readonly transactions: Transactions) {}
+
+  async insert(values: { userId: string; purpose: OneTimeTokenPurpose; tokenHash: string; expiresAt: Date }): Promise<void> {
+    await this.transactions.manager.insert(OneTimeTokenEntity, values);
   }
 
   /** Spends every unused token of a user for one purpose (a newer one replaces them); returns how many. */
-  async invalidateUnused(manager: EntityManager, userId: string, purpose: OneTimeTokenPurpose): Promise<number> {
+  async invalidateUnused(userId: string, purpose: OneTimeTokenPurpose): Promise<number> {
     const rows = await queryReturning<{ id: string }>(
-      manager,
+      this.transactions.manager,
       `UPDATE one_time_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL RETURNING id`,
       [userId, purpose],
     );
@@ -28,16 +30,16 @@ export class OneTimeTokensRepository {
    * concurrent requests with the same token exactly one consumes it (the other
    * waits for the row lock, then finds it used).
    */
-  async consume(manager: EntityManager, tokenHash: string, purpose: OneTimeTokenPurpose): Promise<ConsumeOutcome> {
+  async consume(tokenHash: string, purpose: OneTimeTokenPurpose): Promise<ConsumeOutcome> {
     const consumed = await queryReturning<{ user_id: string }>(
-      manager,
+      this.transactions.manager,
       `UPDATE one_time_tokens SET used_at = now()
         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
         RETURNING user_id`,
       [tokenHash, purpose],
     );
     if (consumed[0]) return { status: 'consumed', userId: consumed[0].user_id };
-    const rows: Array<{ used: boolean }> = await manager.query(
+    const rows: Array<{ used: boolean }> = await this.transactions.manager.query(
       `SELECT used_at IS NOT NULL AS used FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2`,
       [tokenHash, purpose],
     );

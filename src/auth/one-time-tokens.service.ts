@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { randomToken, sha256 } from '../common/crypto/crypto';
-import { Tx } from '../common/database/transaction';
 import { AppException } from '../common/errors/app.exception';
 import { OneTimeTokenPurpose } from './entities/one-time-token.entity';
 import { OneTimeTokensRepository } from './one-time-tokens.repository';
@@ -17,10 +16,10 @@ export class OneTimeTokensService {
   constructor(private readonly tokens: OneTimeTokensRepository) {}
 
   /** A new token for `purpose`; earlier unused ones of the user for that purpose stop working. */
-  async issue(tx: Tx, userId: string, purpose: OneTimeTokenPurpose, ttlMs: number): Promise<string> {
+  async issue(userId: string, purpose: OneTimeTokenPurpose, ttlMs: number): Promise<string> {
     const token = randomToken(32);
-    await this.tokens.invalidateUnused(tx.manager, userId, purpose);
-    await this.tokens.insert(tx.manager, { userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlMs) });
+    await this.tokens.invalidateUnused(userId, purpose);
+    await this.tokens.insert({ userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlMs) });
     return token;
   }
 
@@ -29,8 +28,8 @@ export class OneTimeTokensService {
    * token is a 400 `invalid-token` naming `token`. When the caller's transaction
    * rolls back, the token stays usable.
    */
-  async consume(tx: Tx, token: string, purpose: OneTimeTokenPurpose): Promise<string> {
-    const outcome = await this.tokens.consume(tx.manager, sha256(token), purpose);
+  async consume(token: string, purpose: OneTimeTokenPurpose): Promise<string> {
+    const outcome = await this.tokens.consume(sha256(token), purpose);
     if (outcome.status === 'consumed') return outcome.userId;
     throw new AppException(400, 'invalid-token', {
       detail: REFUSALS[outcome.status],

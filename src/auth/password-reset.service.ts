@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/auth/principal';
 import { AppConfig } from '../common/config/app-config';
 import { assertPasswordPolicy, verifyPassword } from '../common/crypto/password';
-import { transaction } from '../common/database/transaction';
+import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
 import { MailService } from '../mail/mail.service';
 import { UsersService } from '../users/users.service';
@@ -23,7 +22,7 @@ const RESET_ACCEPTED: AcceptedDto = { message: 'If the address belongs to an acc
 @Injectable()
 export class PasswordResetService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly users: UsersService,
     private readonly tokens: OneTimeTokensService,
     private readonly tokensRepo: TokensRepository,
@@ -40,11 +39,11 @@ export class PasswordResetService {
    */
   async request(email: string): Promise<AcceptedDto> {
     const user = await this.users.findByEmail(email);
-    const refusal = user ? this.users.refusal(user) : null;
+    const refusal = user?.refusal ?? null;
     const eligible = user !== null && refusal !== 'blocked' && refusal !== 'disabled';
-    await transaction(this.dataSource, async (tx) => {
+    await this.transactions.run(async () => {
       if (!user || !eligible) {
-        await this.audit.record(tx.manager, {
+        await this.audit.record({
           action: 'auth.password.reset-request',
           resourceType: 'user',
           resourceId: user?.id ?? null,
@@ -55,8 +54,8 @@ export class PasswordResetService {
         return;
       }
       const minutes = this.config.env.PASSWORD_RESET_TTL_MINUTES;
-      const token = await this.tokens.issue(tx, user.id, 'reset-password', minutes * 60_000);
-      await this.audit.record(tx.manager, {
+      const token = await this.tokens.issue(user.id, 'reset-password', minutes * 60_000);
+      await this.audit.record({
         action: 'auth.password.reset-request',
         resourceType: 'user',
         resourceId: user.id,
@@ -64,7 +63,7 @@ export class PasswordResetService {
         actorId: null,
         newValue: { sent: true },
       });
-      this.mail.sendAfterCommit(tx, {
+      this.mail.sendAfterCommit({
         to: user.email,
         subject: 'Reset your password',
         text: [
@@ -88,14 +87,14 @@ export class PasswordResetService {
    * user and marks the address verified: the token proved that the user reads it.
    */
   async confirm(dto: ConfirmPasswordResetDto): Promise<void> {
-    await transaction(this.dataSource, async (tx) => {
-      const userId = await this.tokens.consume(tx, dto.token, 'reset-password');
-      const user = await this.users.findById(userId, tx);
+    await this.transactions.run(async () => {
+      const userId = await this.tokens.consume(dto.token, 'reset-password');
+      const user = await this.users.findById(userId);
       if (!user) throw AppException.notFound('User');
-      await this.users.setPassword(tx, userId, dto.password);
-      if (!user.emailVerified) await this.users.markEmailVerified(tx, userId);
-      const revoked = await this.tokensRepo.revokeAllFamilies(tx.manager, userId, 'password-reset');
-      await this.audit.record(tx.manager, {
+      await this.users.setPassword(userId, dto.password);
+      if (!user.emailVerified) await this.users.markEmailVerified(userId);
+      const revoked = await this.tokensRepo.revokeAllFamilies(user.tenantId, userId, 'password-reset');
+      await this.audit.record({
         action: 'auth.password.reset',
         resourceType: 'user',
         resourceId: userId,
@@ -118,10 +117,10 @@ export class PasswordResetService {
       throw AppException.invalidField('currentPassword', 'currentPassword is wrong', 'wrongPassword');
     }
     assertPasswordPolicy(dto.newPassword, user, 'newPassword');
-    await transaction(this.dataSource, async (tx) => {
-      await this.users.setPassword(tx, user.id, dto.newPassword);
-      const revoked = await this.tokensRepo.revokeAllFamilies(tx.manager, user.id, 'password-change');
-      await this.audit.record(tx.manager, {
+    await this.transactions.run(async () => {
+      await this.users.setPassword(user.id, dto.newPassword);
+      const revoked = await this.tokensRepo.revokeAllFamilies(user.tenantId, user.id, 'password-change');
+      await this.audit.record({
         action: 'auth.password.change',
         resourceType: 'user',
         resourceId: user.id,

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { randomUUID } from 'node:crypto';
+import { KeyObject, createSecretKey, randomUUID } from 'node:crypto';
 import type { PlatformRole } from '../common/auth/principal';
 import { AppConfig } from '../common/config/app-config';
 import { randomToken, sha256 } from '../common/crypto/crypto';
-import { Tx } from '../common/database/transaction';
 import { TokenPairDto } from './dto/auth.dto';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { TokensRepository } from './tokens.repository';
@@ -14,6 +13,15 @@ export const JWT_ISSUER = 'collab-backend';
 export const JWT_AUDIENCE = 'collab-api';
 export const REFRESH_TOKEN_PREFIX = 'rt_';
 
+/** Injection token of the access-token secret as a KeyObject (JwtModule and the passport-jwt strategy share it). */
+export const ACCESS_TOKEN_KEY = Symbol('ACCESS_TOKEN_KEY');
+
+/**
+ * JWT_SECRET as a KeyObject: jsonwebtoken would otherwise try to parse a string secret as a PEM
+ * key on every verify.
+ */
+export const accessTokenKey = (config: AppConfig): KeyObject => createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+
 /** Claims of an access token. */
 export interface AccessClaims {
   sub: string;
@@ -22,6 +30,13 @@ export interface AccessClaims {
   ver: number;
   sid: string;
   typ: 'access';
+}
+
+/** Whether verified JWT claims have the shape of our access tokens. */
+export function isAccessClaims(claims: unknown): claims is AccessClaims {
+  if (typeof claims !== 'object' || claims === null) return false;
+  const c = claims as Partial<AccessClaims>;
+  return c.typ === 'access' && typeof c.sub === 'string' && typeof c.tid === 'string' && typeof c.sid === 'string' && Number.isInteger(c.ver);
 }
 
 export interface TokenSubject {
@@ -64,29 +79,23 @@ export class TokenService {
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,
       });
-      const valid =
-        claims.typ === 'access' &&
-        typeof claims.sub === 'string' &&
-        typeof claims.tid === 'string' &&
-        typeof claims.sid === 'string' &&
-        Number.isInteger(claims.ver);
-      return valid ? claims : null;
+      return isAccessClaims(claims) ? claims : null;
     } catch {
       return null;
     }
   }
 
   /** A new session: a fresh refresh-token family and an access token bound to it. */
-  async startSession(tx: Tx, user: TokenSubject, device: DeviceInfo): Promise<{ pair: TokenPairDto; sessionId: string }> {
+  async startSession(user: TokenSubject, device: DeviceInfo): Promise<{ pair: TokenPairDto; sessionId: string }> {
     const familyId = randomUUID();
-    const pair = await this.issuePair(tx, user, familyId, device);
+    const pair = await this.issuePair(user, familyId, device);
     return { pair, sessionId: familyId };
   }
 
   /** The next pair of a family (rotation). */
-  async issuePair(tx: Tx, user: TokenSubject, familyId: string, device: DeviceInfo): Promise<TokenPairDto> {
+  async issuePair(user: TokenSubject, familyId: string, device: DeviceInfo): Promise<TokenPairDto> {
     const refreshToken = `${REFRESH_TOKEN_PREFIX}${randomToken(32)}`;
-    await this.tokens.insertRefresh(tx.manager, {
+    await this.tokens.insertRefresh({
       userId: user.id,
       tenantId: user.tenantId,
       familyId,
@@ -104,7 +113,7 @@ export class TokenService {
   }
 
   /** The stored refresh token for a presented one, locked for the rotation. */
-  findRefreshForRotation(tx: Tx, presented: string): Promise<RefreshTokenEntity | null> {
-    return this.tokens.lockRefreshByHash(tx.manager, sha256(presented));
+  findRefreshForRotation(presented: string): Promise<RefreshTokenEntity | null> {
+    return this.tokens.lockRefreshByHash(sha256(presented));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { Transactions } from '../common/database/transactions';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 
@@ -13,34 +13,39 @@ export interface SessionRow {
   expiresAt: Date;
 }
 
-/** Refresh tokens and API keys: credentials stored as SHA-256 hashes. */
+/** Refresh tokens and API keys: credentials stored as SHA-256 hashes. In the caller's transaction when one is open. */
 @Injectable()
 export class TokensRepository {
-  constructor(
-    @InjectRepository(RefreshTokenEntity) private readonly refresh: Repository<RefreshTokenEntity>,
-    @InjectRepository(ApiKeyEntity) private readonly apiKeys: Repository<ApiKeyEntity>,
-  ) {}
+  constructor(private readonly transactions: Transactions) {}
 
-  lockRefreshByHash(manager: EntityManager, tokenHash: string): Promise<RefreshTokenEntity | null> {
-    return manager.findOne(RefreshTokenEntity, { where: { tokenHash }, lock: { mode: 'pessimistic_write' } });
+  private get refresh(): Repository<RefreshTokenEntity> {
+    return this.transactions.repository(RefreshTokenEntity);
   }
 
-  insertRefresh(manager: EntityManager, values: Partial<RefreshTokenEntity>): Promise<RefreshTokenEntity> {
-    return manager.save(manager.create(RefreshTokenEntity, values));
+  private get apiKeys(): Repository<ApiKeyEntity> {
+    return this.transactions.repository(ApiKeyEntity);
   }
 
-  async markRefreshUsed(manager: EntityManager, id: string): Promise<void> {
-    await manager.update(RefreshTokenEntity, { id }, { usedAt: new Date() });
+  lockRefreshByHash(tokenHash: string): Promise<RefreshTokenEntity | null> {
+    return this.refresh.findOne({ where: { tokenHash }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  insertRefresh(values: Partial<RefreshTokenEntity>): Promise<RefreshTokenEntity> {
+    return this.refresh.save(this.refresh.create(values));
+  }
+
+  async markRefreshUsed(id: string): Promise<void> {
+    await this.refresh.update({ id }, { usedAt: new Date() });
   }
 
   /** Revokes every live token of a family; returns how many it revoked. */
-  async revokeFamily(manager: EntityManager, userId: string, familyId: string, reason: string): Promise<number> {
-    const result = await manager.update(RefreshTokenEntity, { userId, familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+  async revokeFamily(tenantId: string, userId: string, familyId: string, reason: string): Promise<number> {
+    const result = await this.refresh.update({ tenantId, userId, familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
     return result.affected ?? 0;
   }
 
-  async revokeAllFamilies(manager: EntityManager, userId: string, reason: string): Promise<number> {
-    const result = await manager.update(RefreshTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+  async revokeAllFamilies(tenantId: string, userId: string, reason: string): Promise<number> {
+    const result = await this.refresh.update({ tenantId, userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
     return result.affected ?? 0;
   }
 
@@ -50,15 +55,15 @@ export class TokensRepository {
   }
 
   /** The user's signed-in devices: families with a live (unused, unrevoked, unexpired) token. */
-  async findActiveSessions(userId: string): Promise<SessionRow[]> {
+  async findActiveSessions(tenantId: string, userId: string): Promise<SessionRow[]> {
     const rows: Array<{ family_id: string; device_info: string | null; ip: string | null; started_at: Date; last_used_at: Date; expires_at: Date }> =
       await this.refresh.query(
         `SELECT live.family_id, live.device_info, live.ip, f.started_at, live.created_at AS last_used_at, live.expires_at
            FROM refresh_tokens live
-           JOIN (SELECT family_id, min(created_at) AS started_at FROM refresh_tokens WHERE user_id = $1 GROUP BY family_id) f USING (family_id)
-          WHERE live.user_id = $1 AND live.used_at IS NULL AND live.revoked_at IS NULL AND live.expires_at > now()
+           JOIN (SELECT family_id, min(created_at) AS started_at FROM refresh_tokens WHERE tenant_id = $1 AND user_id = $2 GROUP BY family_id) f USING (family_id)
+          WHERE live.tenant_id = $1 AND live.user_id = $2 AND live.used_at IS NULL AND live.revoked_at IS NULL AND live.expires_at > now()
           ORDER BY live.created_at DESC`,
-        [userId],
+        [tenantId, userId],
       );
     return rows.map((r) => ({
       familyId: r.family_id,
@@ -70,24 +75,25 @@ export class TokensRepository {
     }));
   }
 
+  /** Any tenant's key: a presented key is looked up by its hash before anything is known of its owner. */
   findApiKeyByHash(keyHash: string): Promise<ApiKeyEntity | null> {
     return this.apiKeys.findOneBy({ keyHash });
   }
 
-  findApiKeys(userId: string): Promise<ApiKeyEntity[]> {
-    return this.apiKeys.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+  findApiKeys(tenantId: string, userId: string): Promise<ApiKeyEntity[]> {
+    return this.apiKeys.find({ where: { tenantId, userId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
   }
 
-  insertApiKey(manager: EntityManager, values: Partial<ApiKeyEntity>): Promise<ApiKeyEntity> {
-    return manager.save(manager.create(ApiKeyEntity, values));
+  insertApiKey(values: Partial<ApiKeyEntity>): Promise<ApiKeyEntity> {
+    return this.apiKeys.save(this.apiKeys.create(values));
   }
 
-  lockApiKey(manager: EntityManager, userId: string, id: string): Promise<ApiKeyEntity | null> {
-    return manager.findOne(ApiKeyEntity, { where: { userId, id, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+  lockApiKey(tenantId: string, userId: string, id: string): Promise<ApiKeyEntity | null> {
+    return this.apiKeys.findOne({ where: { tenantId, userId, id, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async revokeApiKey(manager: EntityManager, id: string): Promise<void> {
-    await manager.update(ApiKeyEntity, { id }, { revokedAt: new Date() });
+  async revokeApiKey(tenantId: string, id: string): Promise<void> {
+    await this.apiKeys.update({ tenantId, id }, { revokedAt: new Date() });
   }
 
   /** last_used_at, written at most once a minute per key. */

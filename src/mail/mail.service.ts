@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Transporter, createTransport } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { AppConfig } from '../common/config/app-config';
-import type { Tx } from '../common/database/transaction';
+import { Transactions } from '../common/database/transactions';
 
 /** One outgoing e-mail. `text` is required: every mail must be readable without HTML. */
 export interface MailMessage {
@@ -26,7 +26,10 @@ export class MailService implements OnApplicationShutdown {
   private readonly transport: Transporter<SMTPTransport.SentMessageInfo> | null;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly transactions: Transactions,
+  ) {
     const url = config.env.SMTP_URL;
     this.transport = url
       ? createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }, { from: config.env.MAIL_FROM })
@@ -48,12 +51,12 @@ export class MailService implements OnApplicationShutdown {
   }
 
   /**
-   * Sends a message once `tx` has committed (never after a rollback), in the
-   * background: the request neither waits for the SMTP server nor fails with it.
-   * A failed delivery is logged.
+   * Sends a message once the current transaction has committed (never after a
+   * rollback; at once outside a transaction), in the background: the request
+   * neither waits for the SMTP server nor fails with it. A failed delivery is logged.
    */
-  sendAfterCommit(tx: Tx, message: MailMessage): void {
-    tx.afterCommit(() => this.dispatch(message));
+  sendAfterCommit(message: MailMessage): void {
+    this.transactions.afterCommit(() => this.dispatch(message));
   }
 
   private dispatch(message: MailMessage): void {

@@ -5,7 +5,7 @@ import { validate } from 'class-validator';
 import { AppException } from '../common/errors/app.exception';
 import { toProblem } from '../common/errors/problem.mapper';
 import { flattenValidationErrors } from '../common/errors/validation';
-import type { Ack, AckError, RoomsSocket } from './events';
+import type { Ack, AckError, LiveSocket } from './socket.types';
 
 /** A successful acknowledgement. */
 export const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
@@ -70,7 +70,7 @@ export class WsAckExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     // Socket.IO handler arguments in Nest: [socket, payload, ack callback, event name].
-    const socket = host.getArgByIndex<RoomsSocket | undefined>(0);
+    const socket = host.getArgByIndex<LiveSocket | undefined>(0);
     const ack: unknown = host.getArgByIndex(2);
     const event: unknown = host.getArgByIndex(3) ?? host.switchToWs().getPattern();
     const error = toAckError(exception);

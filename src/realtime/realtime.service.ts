@@ -1,20 +1,30 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { RoomsNamespace, RoomsSocket, ServerEvent, ServerEventPayload, SessionEndedPayload } from './events';
-import { apiKeyRoom, roomChannel, sessionRoom, tenantRoom, userRoom } from './realtime.constants';
-import type { SocketMiddleware } from './socket-auth';
+import { Gauge } from 'prom-client';
+import type { Namespace, Socket } from 'socket.io';
+import { AuthenticatorService } from '../auth/authenticator.service';
+import { MetricsService } from '../common/metrics/metrics.service';
+import { LiveNamespace } from './live-namespace';
+import { apiKeyRoom, sessionRoom, tenantRoom, userRoom } from './realtime.constants';
+import { socketAuthMiddleware } from './socket-auth';
+import type { LiveNamespaceOf, LiveSocket, ServerEventsMap, SessionEndedPayload } from './socket.types';
 
 /** How often a node counts the nodes of the cluster (onNodeDown). */
 const NODE_WATCH_MS = 2000;
 
+const SESSION_ENDED: SessionEndedPayload = { code: 'session-ended', detail: 'The session has ended.' };
+
 /**
- * The one way domain code talks to live clients. Everything goes through the
- * namespace's adapter, so with REDIS_URL it reaches the sockets of every node.
+ * The Socket.IO transport, for every namespace a gateway declares: it authenticates each
+ * handshake (SocketIoAdapter registers every namespace here as Nest creates it, so no namespace
+ * goes without), puts each socket into the channels of its user, tenant, session and API key,
+ * drops sockets when their credentials stop being valid, and watches the nodes of the cluster.
+ * It knows nothing about rooms, calendars or chats: gateways own their events and their channels.
  */
 @Injectable()
 export class RealtimeService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RealtimeService.name);
-  private namespace?: RoomsNamespace;
+  private readonly namespaces = new Map<string, Namespace>();
   /** `down` when another node leaves the cluster (watchNodes). */
   private readonly nodes = new EventEmitter();
   private nodeWatch?: NodeJS.Timeout;
@@ -22,40 +32,85 @@ export class RealtimeService implements BeforeApplicationShutdown {
   /** Set when the application starts shutting down: the adapter and its Redis connections are about to close. */
   private stopping = false;
 
+  constructor(
+    private readonly authenticator: AuthenticatorService,
+    metrics: MetricsService,
+  ) {
+    const namespaces = this.namespaces;
+    new Gauge({
+      name: 'socketio_connected_sockets',
+      help: 'Sockets connected to this node, over every namespace.',
+      registers: [metrics.registry],
+      collect() {
+        let sockets = 0;
+        for (const nsp of namespaces.values()) sockets += nsp.sockets.size;
+        this.set(sockets);
+      },
+    });
+    const realtime = this;
+    new Gauge({
+      name: 'socketio_cluster_nodes',
+      help: 'Nodes of the Socket.IO cluster (this one included) at the last count; 1 without REDIS_URL.',
+      registers: [metrics.registry],
+      collect() {
+        this.set(realtime.clusterNodes);
+      },
+    });
+  }
+
   beforeApplicationShutdown(): void {
     this.stopping = true;
     clearInterval(this.nodeWatch);
   }
 
   /**
-   * Prepares the `/rooms` namespace once (RealtimeGateway does it in afterInit): the
-   * handshake authentication middleware, and at connect the `user:<id>`, `tenant:<id>`,
-   * `session:<id>` and `api-key:<id>` rooms that the disconnect methods address. It has no
-   * dependencies of its own, so that users and auth can inject it without a cycle.
+   * Prepares a namespace once: handshake authentication (the same AuthenticatorService as HTTP)
+   * and, at connect, the `user:<id>`, `tenant:<id>`, `session:<id>` and `api-key:<id>` channels
+   * that the disconnect methods address.
    */
-  attach(namespace: RoomsNamespace, authenticate: SocketMiddleware): void {
-    if (this.namespace === namespace) return;
-    if (this.namespace) throw new Error('RealtimeService is already attached to another namespace');
-    this.namespace = namespace;
-    this.watchNodes(namespace);
-    namespace.use(authenticate);
-    namespace.on('connection', (socket: RoomsSocket) => {
-      const { userId, tenantId, sessionId, apiKeyId } = socket.data.principal;
+  register(namespace: Namespace): void {
+    if (this.namespaces.get(namespace.name) === namespace) return;
+    if (this.namespaces.has(namespace.name)) throw new Error(`the Socket.IO namespace ${namespace.name} is registered twice`);
+    this.namespaces.set(namespace.name, namespace);
+    if (this.namespaces.size === 1) this.watchNodes(namespace);
+    namespace.use(socketAuthMiddleware(this.authenticator, this.logger));
+    namespace.on('connection', (socket: Socket) => {
+      const { data } = socket as unknown as LiveSocket;
+      const { userId, tenantId, sessionId, apiKeyId } = data.principal;
       void socket.join([userRoom(userId), tenantRoom(tenantId), ...(sessionId ? [sessionRoom(sessionId)] : []), ...(apiKeyId ? [apiKeyRoom(apiKeyId)] : [])]);
     });
   }
 
-  /**
-   * Sends `event` to every socket that joined the live room `roomId` (Socket.IO room `room:<id>`), on
-   * every node; `exceptSocket`: but that one (by id).
-   */
-  emitToRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, options: { exceptSocket?: string } = {}): void {
-    this.emitTo(roomChannel(roomId), event, payload, options.exceptSocket);
+  /** A registered namespace, typed by its server -> client events `S` and socket data `D`. */
+  namespace<S extends ServerEventsMap, D extends object = object>(name: string): LiveNamespace<S, D> {
+    const nsp = this.namespaces.get(name);
+    if (!nsp) throw new Error(`the Socket.IO namespace ${name} is not registered (no gateway declares it, or called before app.init())`);
+    return new LiveNamespace(nsp as unknown as LiveNamespaceOf<S, D>, () => this.stopping);
   }
 
-  /** Sends `event` to one socket (by id), wherever it is connected. */
-  emitToSocket<E extends ServerEvent>(socketId: string, event: E, payload: ServerEventPayload<E>): void {
-    this.emitTo(socketId, event, payload);
+  /**
+   * Drops every socket of the user on every node and namespace, at once (blocked, disabled,
+   * deleted, signed out everywhere). The sockets first get `session:ended` with the reason; the
+   * disconnect is a server disconnect ("io server disconnect"), which clients do not retry by
+   * themselves and connection state recovery does not keep.
+   */
+  disconnectUser(userId: string, reason: SessionEndedPayload = SESSION_ENDED): void {
+    this.disconnectChannel(userRoom(userId), reason);
+  }
+
+  /** Like disconnectUser, for the sockets signed in with one session's access tokens (logout of one device). */
+  disconnectSession(sessionId: string, reason: SessionEndedPayload = SESSION_ENDED): void {
+    this.disconnectChannel(sessionRoom(sessionId), reason);
+  }
+
+  /** Like disconnectUser, for the sockets authenticated with one API key (the key was revoked). */
+  disconnectApiKey(apiKeyId: string, reason: SessionEndedPayload = { code: 'api-key-revoked', detail: 'The API key was revoked.' }): void {
+    this.disconnectChannel(apiKeyRoom(apiKeyId), reason);
+  }
+
+  /** Drops every socket of a tenant's users on every node (the tenant was disabled). */
+  disconnectTenant(tenantId: string, reason: SessionEndedPayload = { code: 'tenant-disabled', detail: 'The tenant is disabled.' }): void {
+    this.disconnectChannel(tenantRoom(tenantId), reason);
   }
 
   /**
@@ -79,50 +134,13 @@ export class RealtimeService implements BeforeApplicationShutdown {
     return this.nodeCount;
   }
 
-  /** Sends `event` to every socket of one user, on every node. */
-  emitToUser<E extends ServerEvent>(userId: string, event: E, payload: ServerEventPayload<E>): void {
-    this.emitTo(userRoom(userId), event, payload);
-  }
-
-  /**
-   * Drops every socket of the user on every node, at once (blocked, disabled, deleted,
-   * signed out everywhere). The sockets first get `session:ended` with the reason; the
-   * disconnect is a server disconnect ("io server disconnect"), which clients do not retry
-   * by themselves and connection state recovery does not keep.
-   */
-  disconnectUser(userId: string, reason: SessionEndedPayload = { code: 'session-ended', detail: 'The session has ended.' }): void {
-    this.disconnectRoom(userRoom(userId), reason);
-  }
-
-  /** Like disconnectUser, for the sockets signed in with one session's access tokens (logout of one device). */
-  disconnectSession(sessionId: string, reason: SessionEndedPayload = { code: 'session-ended', detail: 'The session has ended.' }): void {
-    this.disconnectRoom(sessionRoom(sessionId), reason);
-  }
-
-  /** Like disconnectUser, for the sockets authenticated with one API key (the key was revoked). */
-  disconnectApiKey(apiKeyId: string, reason: SessionEndedPayload = { code: 'api-key-revoked', detail: 'The API key was revoked.' }): void {
-    this.disconnectRoom(apiKeyRoom(apiKeyId), reason);
-  }
-
-  /** Drops every socket of a tenant's users on every node (the tenant was disabled). */
-  disconnectTenant(tenantId: string, reason: SessionEndedPayload = { code: 'tenant-disabled', detail: 'The tenant is disabled.' }): void {
-    this.disconnectRoom(tenantRoom(tenantId), reason);
-  }
-
-  /** Puts every socket of a user, on every node, into the live room `roomId` (for example when admitted from the waiting room). */
-  joinUserToRoom(userId: string, roomId: string): void {
-    this.nsp().in(userRoom(userId)).socketsJoin(roomChannel(roomId));
-  }
-
-  /** Takes every socket of a user, on every node, out of the live room `roomId` (for example when removed from the room). */
-  removeUserFromRoom(userId: string, roomId: string): void {
-    this.nsp().in(userRoom(userId)).socketsLeave(roomChannel(roomId));
-  }
-
-  /** The namespace, for gateways that need more than this service offers. */
-  nsp(): RoomsNamespace {
-    if (!this.namespace) throw new Error('the /rooms namespace is not initialised yet (RealtimeModule not imported, or called before app.init())');
-    return this.namespace;
+  private disconnectChannel(channel: string, reason: SessionEndedPayload): void {
+    if (this.stopping) return;
+    for (const namespace of this.namespaces.values()) {
+      const target = namespace.in(channel);
+      target.emit('session:ended', reason);
+      target.disconnectSockets(false);
+    }
   }
 
   /**
@@ -130,7 +148,7 @@ export class RealtimeService implements BeforeApplicationShutdown {
    * subscribers of its Pub/Sub channel, so a node that closed or died drops out as soon as Redis sees
    * its connection go) and raises `down` when the number falls. The in-process adapter always counts 1.
    */
-  private watchNodes(namespace: RoomsNamespace): void {
+  private watchNodes(namespace: Namespace): void {
     const check = async () => {
       const count = await namespace.adapter.serverCount();
       // 0: this node's own subscription is not (or no longer) there, so the count says nothing.
@@ -144,21 +162,5 @@ export class RealtimeService implements BeforeApplicationShutdown {
     run();
     this.nodeWatch = setInterval(run, NODE_WATCH_MS);
     this.nodeWatch.unref();
-  }
-
-  private emitTo<E extends ServerEvent>(room: string, event: E, payload: ServerEventPayload<E>, exceptRoom?: string): void {
-    // Events of requests that finish during shutdown would reach a closed Redis connection; their clients reconnect and catch up.
-    if (this.stopping) return;
-    const target = exceptRoom ? this.nsp().to(room).except(exceptRoom) : this.nsp().to(room);
-    // Socket.IO's emit types cannot follow a generic event name; the signature above keeps callers typed.
-    (target.emit as (event: string, payload: unknown) => boolean).call(target, event, payload);
-  }
-
-  private disconnectRoom(room: string, reason: SessionEndedPayload): void {
-    if (this.stopping) return;
-    if (!this.namespace) return; // nobody can be connected before the namespace exists
-    const target = this.namespace.in(room);
-    target.emit('session:ended', reason);
-    target.disconnectSockets(false);
   }
 }

@@ -2,7 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import type { AuthenticatorService } from '../auth/authenticator.service';
 import { AppException } from '../common/errors/app.exception';
-import type { AckError } from './events';
+import type { AckError } from './socket.types';
 
 /** The credential of a handshake: `auth.token`, else `Authorization: Bearer`, else `X-API-Key`. */
 export function handshakeCredential(handshake: Socket['handshake']): string | undefined {

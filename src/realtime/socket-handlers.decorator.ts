@@ -1,13 +1,11 @@
 import { UseFilters, UseGuards, applyDecorators } from '@nestjs/common';
-import { SkipThrottle } from '@nestjs/throttler';
 import { WsAckExceptionFilter } from './ack';
 import { SocketRateLimitGuard } from './rate-limit';
 
 /**
- * Put on every gateway class of the `/rooms` namespace:
+ * On LiveGateway, hence on every gateway (put it nowhere else: the guard would count twice):
  * - errors (AppException, validation, rate limit, unexpected) answer the event's ack as `{ ok: false, error }`;
- * - every handler is rate limited per socket and event (`@RateLimitEvent(limit, perMs)` to size it);
- * - the HTTP throttler (a global guard that expects an HTTP reply) is skipped: sockets have their own limits.
+ * - every handler is rate limited per socket and event (`@RateLimitEvent(limit, perMs)` to size it).
+ * The HTTP rate limit (a global guard) lets socket events through: they have their own limits.
  */
-export const SocketHandlers = (): ClassDecorator =>
-  applyDecorators(SkipThrottle({ default: true, auth: true }), UseFilters(WsAckExceptionFilter), UseGuards(SocketRateLimitGuard));
+export const SocketHandlers = (): ClassDecorator => applyDecorators(UseFilters(WsAckExceptionFilter), UseGuards(SocketRateLimitGuard));

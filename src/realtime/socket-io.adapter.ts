@@ -7,6 +7,7 @@ import type { Namespace, Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../common/config/app-config';
 import { createRedisClient } from '../common/redis/redis.module';
 import { MAX_DISCONNECTION_MS, MAX_SOCKET_PAYLOAD_BYTES } from './realtime.constants';
+import { RealtimeService } from './realtime.service';
 
 /** Socket.IO's CORS options from CORS_ORIGINS, with the same meaning as the HTTP CORS in server.ts. */
 export function socketCors(origins: readonly string[]): NonNullable<ServerOptions['cors']> {
@@ -26,6 +27,8 @@ export function socketCors(origins: readonly string[]): NonNullable<ServerOption
  * - CORS follows CORS_ORIGINS;
  * - connection state recovery keeps a dropped client's id, rooms, data and missed packets
  *   for two minutes; middlewares (authentication) run again on recovery;
+ * - every gateway must name its namespace, which is registered with RealtimeService as Nest creates
+ *   it (handshake authentication, identity channels): a namespace cannot go unauthenticated;
  * - with REDIS_URL, @socket.io/redis-streams-adapter fans out between nodes. Unlike the
  *   Pub/Sub redis adapter it supports connection state recovery (missed packets are read
  *   back from the stream and sessions are kept in Redis, so a client may come back on
@@ -39,9 +42,21 @@ export class SocketIoAdapter extends IoAdapter {
   private readonly redisClients: Redis[] = [];
   private readonly closed = new WeakSet<Server>();
 
-  constructor(app: INestApplicationContext) {
+  constructor(private readonly app: INestApplicationContext) {
     super(app);
     this.config = app.get(AppConfig);
+  }
+
+  /** Nest calls this once per gateway: the shared server's namespace of that gateway, registered with RealtimeService. */
+  override create(port: number, options?: ServerOptions & { namespace?: string; server?: Server }): Server {
+    const namespace = options?.namespace;
+    if (typeof namespace !== 'string' || namespace === '/' || namespace === '') {
+      throw new Error('every gateway must declare its own namespace: @WebSocketGateway({ namespace: \'/name\' })');
+    }
+    // With a namespace, Nest's IoAdapter answers the shared server's Namespace (typed as a Server).
+    const created = super.create(port, options);
+    this.app.get(RealtimeService).register(created as unknown as Namespace);
+    return created as Server;
   }
 
   override createIOServer(port: number, options?: Partial<ServerOptions>): Server {

@@ -1,17 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Injectable, OnModuleInit, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Injectable, OnModuleInit, Param, Patch, Post, Query } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
-import { Authorize, CurrentPrincipal } from '../common/auth/auth.decorators';
+import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { AppException } from '../common/errors/app.exception';
 import { uuidParam } from '../common/http/uuid-param';
-import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { PageOf, PageQueryDto } from '../common/pagination/pagination';
-import {
-  CreateModuleResourceDto, CreatePanelDto, DashboardPanelDto, JsonPatchOperationDto, ModuleResourceDto, ModuleResourceQueryDto, UpdatePanelDto,
-} from './dto/room-extras.dto';
+import { CreateModuleResourceDto, CreatePanelDto, DashboardPanelDto, JsonPatchOperationDto, ModuleResourceDto, ModuleResourceQueryDto, UpdatePanelDto } from './dto/room-extras.dto';
 import { RoomContentService } from './room-content.service';
+import { Endpoint } from '../common/http/endpoint.decorator';
 
 export const JSON_PATCH_CONTENT_TYPE = 'application/json-patch+json';
 
@@ -45,28 +43,24 @@ export class RoomContentController {
   constructor(private readonly content: RoomContentService) {}
 
   @Get('panels')
-  @Authorize('rooms', 'read')
-  @ApiOperation({ summary: 'List the panels of a DASHBOARD room' })
-  @ApiOkResponse({ type: DashboardPanelPage })
-  @ApiProblems(400, 404, 409)
+  @Endpoint({ summary: 'List the panels of a DASHBOARD room', access: ['rooms', 'read'], ok: DashboardPanelPage, problems: [404, 409] })
   listRoomPanels(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
     return this.content.listPanels(p, id, query);
   }
 
   @Post('panels')
-  @Authorize('rooms', 'update')
-  @ApiOperation({ summary: 'Add a panel to a DASHBOARD room (members)' })
-  @ApiCreatedResponse({ type: DashboardPanelDto })
-  @ApiProblems(400, 404, 409)
+  @Endpoint({ summary: 'Add a panel to a DASHBOARD room (members)', access: ['rooms', 'update'], created: DashboardPanelDto, problems: [404, 409] })
   createRoomPanel(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Body() dto: CreatePanelDto): Promise<DashboardPanelDto> {
     return this.content.createPanel(p, id, dto);
   }
 
   @Patch('panels/:panelId')
-  @Authorize('rooms', 'update')
-  @ApiOperation({ summary: 'Change a panel (members); `config` is replaced as a whole' })
-  @ApiOkResponse({ type: DashboardPanelDto })
-  @ApiProblems(400, 404, 409)
+  @Endpoint({
+    summary: 'Change a panel (members); `config` is replaced as a whole',
+    access: ['rooms', 'update'],
+    ok: DashboardPanelDto,
+    problems: [404, 409],
+  })
   updateRoomPanel(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -77,49 +71,38 @@ export class RoomContentController {
   }
 
   @Delete('panels/:panelId')
-  @HttpCode(204)
-  @Authorize('rooms', 'update')
-  @ApiOperation({ summary: 'Remove a panel (members)' })
-  @ApiNoContentResponse({ description: 'Removed' })
-  @ApiProblems(400, 404, 409)
+  @Endpoint({ summary: 'Remove a panel (members)', access: ['rooms', 'update'], noContent: 'Removed', problems: [404, 409] })
   deleteRoomPanel(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Param('panelId', uuidParam('panelId')) panelId: string): Promise<void> {
     return this.content.deletePanel(p, id, panelId);
   }
 
   @Get('module-resources')
-  @Authorize('rooms', 'read')
-  @ApiOperation({ summary: 'List module resources (filter by namespace and tag)' })
-  @ApiOkResponse({ type: ModuleResourcePage })
-  @ApiProblems(400, 404)
+  @Endpoint({ summary: 'List module resources (filter by namespace and tag)', access: ['rooms', 'read'], ok: ModuleResourcePage, problems: [404] })
   listRoomModuleResources(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Query() query: ModuleResourceQueryDto) {
     return this.content.listResources(p, id, query);
   }
 
   @Post('module-resources')
-  @Authorize('rooms', 'update')
-  @ApiOperation({ summary: 'Store a module resource (members)' })
-  @ApiCreatedResponse({ type: ModuleResourceDto })
-  @ApiProblems(400, 404)
+  @Endpoint({ summary: 'Store a module resource (members)', access: ['rooms', 'update'], created: ModuleResourceDto, problems: [404] })
   createRoomModuleResource(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Body() dto: CreateModuleResourceDto): Promise<ModuleResourceDto> {
     return this.content.createResource(p, id, dto);
   }
 
   @Get('module-resources/:resourceId')
-  @Authorize('rooms', 'read')
-  @ApiOperation({ summary: 'Get a module resource' })
-  @ApiOkResponse({ type: ModuleResourceDto })
-  @ApiProblems(400, 404)
+  @Endpoint({ summary: 'Get a module resource', access: ['rooms', 'read'], ok: ModuleResourceDto, problems: [404] })
   getRoomModuleResource(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Param('resourceId', uuidParam('resourceId')) resourceId: string): Promise<ModuleResourceDto> {
     return this.content.getResource(p, id, resourceId);
   }
 
   @Patch('module-resources/:resourceId')
-  @Authorize('rooms', 'update')
-  @ApiOperation({ summary: 'Change `data` with a JSON Patch (RFC 6902), all or nothing (members)' })
+  @Endpoint({
+    summary: 'Change `data` with a JSON Patch (RFC 6902), all or nothing (members)',
+    access: ['rooms', 'update'],
+    ok: ModuleResourceDto,
+    problems: [404, 422],
+  })
   @ApiConsumes(JSON_PATCH_CONTENT_TYPE, 'application/json')
   @ApiBody({ type: [JsonPatchOperationDto] })
-  @ApiOkResponse({ type: ModuleResourceDto })
-  @ApiProblems(400, 404, 422)
   patchRoomModuleResource(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -130,11 +113,7 @@ export class RoomContentController {
   }
 
   @Delete('module-resources/:resourceId')
-  @HttpCode(204)
-  @Authorize('rooms', 'update')
-  @ApiOperation({ summary: 'Delete a module resource (members)' })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 404)
+  @Endpoint({ summary: 'Delete a module resource (members)', access: ['rooms', 'update'], noContent: 'Deleted', problems: [404] })
   deleteRoomModuleResource(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Param('resourceId', uuidParam('resourceId')) resourceId: string): Promise<void> {
     return this.content.deleteResource(p, id, resourceId);
   }

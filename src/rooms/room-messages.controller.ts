@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Authorize, CurrentPrincipal } from '../common/auth/auth.decorators';
+import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { uuidParam } from '../common/http/uuid-param';
-import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { EditRoomMessageDto, PostBotMessageDto, PostRoomMessageDto, RoomMessageDto, RoomMessagePageDto, RoomMessageQueryDto } from './dto/room-message.dto';
 import { PostedMessage, RoomMessagesService } from './room-messages.service';
+import { Endpoint } from '../common/http/endpoint.decorator';
 
 /** 201 for a new message, 200 when the clientMessageId was seen before (nothing created). */
 function replyPosted({ message, created }: PostedMessage, reply: FastifyReply): RoomMessageDto {
@@ -20,22 +20,24 @@ export class RoomMessagesController {
   constructor(private readonly messages: RoomMessagesService) {}
 
   @Get()
-  @Authorize('rooms', 'read')
-  @ApiOperation({
+  @Endpoint({
     summary: 'List messages: newest first; `before` pages back (newest first), `after` catches up (oldest first)',
+    access: ['rooms', 'read'],
+    ok: RoomMessagePageDto,
+    problems: [404],
   })
-  @ApiOkResponse({ type: RoomMessagePageDto })
-  @ApiProblems(400, 404)
   listRoomMessages(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Query() query: RoomMessageQueryDto): Promise<RoomMessagePageDto> {
     return this.messages.list(p, id, query);
   }
 
   @Post()
-  @Authorize('rooms', 'create')
-  @ApiOperation({ summary: 'Post a message; a repeated clientMessageId returns the stored message with 200' })
-  @ApiCreatedResponse({ type: RoomMessageDto, description: 'Stored' })
-  @ApiOkResponse({ type: RoomMessageDto, description: 'Already stored under this clientMessageId: nothing created' })
-  @ApiProblems(400, 404)
+  @Endpoint({
+    summary: 'Post a message; a repeated clientMessageId returns the stored message with 200',
+    access: ['rooms', 'create'],
+    ok: { type: RoomMessageDto, description: 'Already stored under this clientMessageId: nothing created' },
+    created: { type: RoomMessageDto, description: 'Stored' },
+    problems: [404],
+  })
   async postRoomMessage(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -46,10 +48,7 @@ export class RoomMessagesController {
   }
 
   @Patch(':messageId')
-  @Authorize('rooms', 'update')
-  @ApiOperation({ summary: 'Edit a message (its author only)' })
-  @ApiOkResponse({ type: RoomMessageDto })
-  @ApiProblems(400, 404, 409)
+  @Endpoint({ summary: 'Edit a message (its author only)', access: ['rooms', 'update'], ok: RoomMessageDto, problems: [404, 409] })
   editRoomMessage(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -60,11 +59,12 @@ export class RoomMessagesController {
   }
 
   @Delete(':messageId')
-  @HttpCode(204)
-  @Authorize('rooms', 'delete')
-  @ApiOperation({ summary: 'Delete a message (its author, or a moderator): the text goes, the message stays as deleted' })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 404)
+  @Endpoint({
+    summary: 'Delete a message (its author, or a moderator): the text goes, the message stays as deleted',
+    access: ['rooms', 'delete'],
+    noContent: 'Deleted',
+    problems: [404],
+  })
   deleteRoomMessage(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Param('messageId', uuidParam('messageId')) messageId: string): Promise<void> {
     return this.messages.remove(p, id, messageId);
   }
@@ -77,13 +77,13 @@ export class RoomBotMessagesController {
   constructor(private readonly messages: RoomMessagesService) {}
 
   @Post()
-  @Authorize('rooms', 'manage')
-  @ApiOperation({
+  @Endpoint({
     summary: 'Post a bot message: no author, shown under `botName` (owners and moderators, usually through an API key); a repeated clientMessageId returns the stored message with 200',
+    access: ['rooms', 'manage'],
+    ok: { type: RoomMessageDto, description: 'Already stored under this clientMessageId: nothing created' },
+    created: { type: RoomMessageDto, description: 'Stored' },
+    problems: [404],
   })
-  @ApiCreatedResponse({ type: RoomMessageDto, description: 'Stored' })
-  @ApiOkResponse({ type: RoomMessageDto, description: 'Already stored under this clientMessageId: nothing created' })
-  @ApiProblems(400, 404)
   async postRoomBotMessage(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,

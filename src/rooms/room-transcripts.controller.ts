@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Authorize, CurrentPrincipal } from '../common/auth/auth.decorators';
+import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { uuidParam } from '../common/http/uuid-param';
-import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { PageOf, PageQueryDto } from '../common/pagination/pagination';
 import { AppendTranscriptDto, RoomTranscriptDto, TranscriptExportQueryDto } from './dto/room-extras.dto';
 import { RoomTranscriptsService, toTxt, toVtt } from './room-transcripts.service';
+import { Endpoint } from '../common/http/endpoint.decorator';
 
 const RoomTranscriptPage = PageOf(RoomTranscriptDto);
 
@@ -17,24 +17,25 @@ export class RoomTranscriptsController {
   constructor(private readonly transcripts: RoomTranscriptsService) {}
 
   @Get()
-  @Authorize('rooms', 'read')
-  @ApiOperation({ summary: 'List transcript segments in the order they were received (cursor)' })
-  @ApiOkResponse({ type: RoomTranscriptPage })
-  @ApiProblems(400, 404)
+  @Endpoint({
+    summary: 'List transcript segments in the order they were received (cursor)',
+    access: ['rooms', 'read'],
+    ok: RoomTranscriptPage,
+    problems: [404],
+  })
   listRoomTranscripts(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
     return this.transcripts.list(p, id, query);
   }
 
   @Get('export')
-  @Authorize('rooms', 'read')
-  @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Export the transcript as plain text (`format=txt`) or WebVTT (`format=vtt`)' })
-  @ApiProduces('text/plain', 'text/vtt')
-  @ApiOkResponse({
-    description: 'The transcript: text/plain for txt, text/vtt for vtt.',
-    content: { 'text/plain': { schema: { type: 'string' } }, 'text/vtt': { schema: { type: 'string' } } },
+  @Endpoint({
+    summary: 'Export the transcript as plain text (`format=txt`) or WebVTT (`format=vtt`)',
+    access: ['rooms', 'read'],
+    ok: { type: 'string', description: 'The transcript: text/plain for txt, text/vtt for vtt.' },
+    problems: [404],
   })
-  @ApiProblems(400, 404)
+  @Header('cache-control', 'no-store')
+  @ApiProduces('text/plain', 'text/vtt')
   async exportRoomTranscript(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -47,10 +48,12 @@ export class RoomTranscriptsController {
   }
 
   @Post()
-  @Authorize('rooms', 'create')
-  @ApiOperation({ summary: 'Append a transcript segment (a member, or an API key of a recognition service acting as a member)' })
-  @ApiCreatedResponse({ type: RoomTranscriptDto })
-  @ApiProblems(400, 404)
+  @Endpoint({
+    summary: 'Append a transcript segment (a member, or an API key of a recognition service acting as a member)',
+    access: ['rooms', 'create'],
+    created: RoomTranscriptDto,
+    problems: [404],
+  })
   appendRoomTranscript(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Body() dto: AppendTranscriptDto): Promise<RoomTranscriptDto> {
     return this.transcripts.append(p, id, dto);
   }

@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { Transactions } from '../common/database/transactions';
 import { PageQueryDto, pageByCreatedAt } from '../common/pagination/pagination';
 import { TenantEntity } from './entities/tenant.entity';
 
+/** `tenants`, in the caller's transaction when one is open. */
 @Injectable()
 export class TenantsRepository {
-  constructor(@InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>) {}
+  constructor(private readonly transactions: Transactions) {}
+
+  private get tenants(): Repository<TenantEntity> {
+    return this.transactions.repository(TenantEntity);
+  }
 
   findById(id: string): Promise<TenantEntity | null> {
     return this.tenants.findOneBy({ id });
@@ -24,15 +29,15 @@ export class TenantsRepository {
     return pageByCreatedAt(this.tenants.createQueryBuilder('t'), 't', query).getMany();
   }
 
-  insert(manager: EntityManager, values: Partial<TenantEntity>): Promise<TenantEntity> {
-    return manager.save(manager.create(TenantEntity, values));
+  insert(values: Partial<TenantEntity>): Promise<TenantEntity> {
+    return this.tenants.save(this.tenants.create(values));
   }
 
-  lockById(manager: EntityManager, id: string): Promise<TenantEntity | null> {
-    return manager.findOne(TenantEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  lockById(id: string): Promise<TenantEntity | null> {
+    return this.tenants.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  save(manager: EntityManager, tenant: TenantEntity): Promise<TenantEntity> {
-    return manager.save(tenant);
+  save(tenant: TenantEntity): Promise<TenantEntity> {
+    return this.tenants.save(tenant);
   }
 }

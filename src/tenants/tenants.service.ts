@@ -1,14 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import { SecretBox } from '../common/crypto/crypto';
-import { Tx, transaction } from '../common/database/transaction';
+import { DomainEvents } from '../common/events/domain-events';
+import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
 import { Page, createdAtCursor, toPage } from '../common/pagination/pagination';
 import { CreateTenantDto, TenantDto, TenantOidcInputDto, TenantQueryDto, UpdateTenantDto, toTenantDto } from './dto/tenant.dto';
-import { TenantEntity } from './entities/tenant.entity';
-import { RealtimeService } from '../realtime/realtime.service';
 import { TenantsRepository } from './tenants.repository';
 
 /** What the OIDC login needs of a tenant's identity provider. */
@@ -24,35 +22,36 @@ export class TenantsService {
   private readonly logger = new Logger(TenantsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly tenants: TenantsRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly secrets: SecretBox,
-    private readonly realtime: RealtimeService,
+    private readonly events: DomainEvents,
   ) {}
 
-  /** The tenant of single-organisation installs; created on first start. */
-  async ensureDefaultTenant(tx: Tx): Promise<TenantEntity> {
-    const existing = await tx.manager.findOneBy(TenantEntity, { isDefault: true });
-    if (existing) return existing;
-    const tenant = await this.tenants.insert(tx.manager, { name: 'Default', slug: 'default', isDefault: true });
-    await this.access.seedTenant(tx, tenant.id);
-    await this.audit.record(tx.manager, { action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id, tenantId: tenant.id, actorId: null, newValue: toTenantDto(tenant) });
+  /** The tenant of single-organisation installs, created on first start (in the caller's transaction); its id. */
+  async ensureDefaultTenant(): Promise<string> {
+    const existing = await this.tenants.findDefault();
+    if (existing) return existing.id;
+    const tenant = await this.tenants.insert({ name: 'Default', slug: 'default', isDefault: true });
+    await this.access.seedTenant(tenant.id);
+    await this.audit.record({ action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id, tenantId: tenant.id, actorId: null, newValue: toTenantDto(tenant) });
     this.logger.log(`created the default tenant ${tenant.id}`);
-    return tenant;
+    return tenant.id;
   }
 
-  async getDefault(): Promise<TenantEntity> {
+  /** The id of the default tenant (where self-registered users land). */
+  async getDefaultId(): Promise<string> {
     const tenant = await this.tenants.findDefault();
     if (!tenant) throw new Error('the default tenant is missing: the bootstrap did not run');
-    return tenant;
+    return tenant.id;
   }
 
-  /** A tenant that exists and is not disabled, or null. */
-  async findActive(id: string, tx?: Tx): Promise<TenantEntity | null> {
-    const tenant = tx ? await tx.manager.findOneBy(TenantEntity, { id }) : await this.tenants.findById(id);
-    return tenant && !tenant.disabledAt ? tenant : null;
+  /** Whether the tenant exists and is not disabled. */
+  async isActive(id: string): Promise<boolean> {
+    const tenant = await this.tenants.findById(id);
+    return tenant !== null && !tenant.disabledAt;
   }
 
   async get(id: string): Promise<TenantDto> {
@@ -66,45 +65,45 @@ export class TenantsService {
   }
 
   async create(dto: CreateTenantDto): Promise<TenantDto> {
-    return transaction(this.dataSource, async (tx) => {
-      if (await tx.manager.findOneBy(TenantEntity, { slug: dto.slug })) {
+    return this.transactions.run(async () => {
+      if (await this.tenants.findBySlug(dto.slug)) {
         throw new AppException(409, 'slug-taken', { detail: `A tenant with slug "${dto.slug}" exists.`, errors: [{ field: 'slug', message: 'slug is taken', code: 'unique' }] });
       }
-      const tenant = await this.tenants.insert(tx.manager, { name: dto.name, slug: dto.slug });
-      await this.access.seedTenant(tx, tenant.id);
+      const tenant = await this.tenants.insert({ name: dto.name, slug: dto.slug });
+      await this.access.seedTenant(tenant.id);
       const out = toTenantDto(tenant);
-      await this.audit.record(tx.manager, { action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id, tenantId: tenant.id, newValue: out });
+      await this.audit.record({ action: 'tenant.create', resourceType: 'tenant', resourceId: tenant.id, tenantId: tenant.id, newValue: out });
       return out;
     });
   }
 
   async update(id: string, dto: UpdateTenantDto): Promise<TenantDto> {
-    return transaction(this.dataSource, async (tx) => {
-      const tenant = await this.tenants.lockById(tx.manager, id);
+    return this.transactions.run(async () => {
+      const tenant = await this.tenants.lockById(id);
       if (!tenant) throw AppException.notFound('Tenant');
       const before = toTenantDto(tenant);
       if (dto.disabled === true && tenant.isDefault) throw AppException.conflict('The default tenant cannot be disabled.', 'default-tenant');
       if (dto.name !== undefined) tenant.name = dto.name;
       if (dto.disabled !== undefined) tenant.disabledAt = dto.disabled ? (tenant.disabledAt ?? new Date()) : null;
-      const saved = toTenantDto(await this.tenants.save(tx.manager, tenant));
+      const saved = toTenantDto(await this.tenants.save(tenant));
       const action = dto.disabled === true && !before.disabledAt ? 'tenant.disable' : dto.disabled === false && before.disabledAt ? 'tenant.enable' : 'tenant.update';
-      await this.audit.record(tx.manager, { action, resourceType: 'tenant', resourceId: id, tenantId: id, oldValue: before, newValue: saved });
-      if (action === 'tenant.disable') tx.afterCommit(() => this.realtime.disconnectTenant(id));
+      await this.audit.record({ action, resourceType: 'tenant', resourceId: id, tenantId: id, oldValue: before, newValue: saved });
+      if (action === 'tenant.disable') this.events.emit('tenant.disabled', { tenantId: id });
       return saved;
     });
   }
 
   async setOidc(id: string, dto: TenantOidcInputDto | null): Promise<TenantDto> {
-    return transaction(this.dataSource, async (tx) => {
-      const tenant = await this.tenants.lockById(tx.manager, id);
+    return this.transactions.run(async () => {
+      const tenant = await this.tenants.lockById(id);
       if (!tenant) throw AppException.notFound('Tenant');
       const before = toTenantDto(tenant);
       tenant.oidcIssuer = dto?.issuer.replace(/\/+$/, '') ?? null;
       tenant.oidcClientId = dto?.clientId ?? null;
       if (!dto) tenant.oidcClientSecretEnc = null;
       else if (dto.clientSecret !== undefined) tenant.oidcClientSecretEnc = this.secrets.encrypt(dto.clientSecret);
-      const saved = toTenantDto(await this.tenants.save(tx.manager, tenant));
-      await this.audit.record(tx.manager, { action: 'tenant.oidc.update', resourceType: 'tenant', resourceId: id, tenantId: id, oldValue: before, newValue: saved });
+      const saved = toTenantDto(await this.tenants.save(tenant));
+      await this.audit.record({ action: 'tenant.oidc.update', resourceType: 'tenant', resourceId: id, tenantId: id, oldValue: before, newValue: saved });
       return saved;
     });
   }

@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/auth/principal';
-import { Tx, transaction } from '../common/database/transaction';
+import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
 import { Page, PageQueryDto, createdAtCursor, toPage } from '../common/pagination/pagination';
 import { CreateGroupDto, GroupDto, GroupMemberDto, UpdateGroupDto } from './dto/group.dto';
 import { GroupEntity } from './entities/group.entity';
-import { UserEntity } from './entities/user.entity';
 import { GroupsRepository } from './groups.repository';
+import { UsersRepository } from './users.repository';
 
 @Injectable()
 export class GroupsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly groups: GroupsRepository,
+    private readonly users: UsersRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
@@ -23,45 +23,45 @@ export class GroupsService {
   async list(tenantId: string, query: PageQueryDto): Promise<Page<GroupDto>> {
     const rows = await this.groups.findPage(tenantId, query);
     const page = toPage(rows, query.limit, (g) => g, createdAtCursor);
-    const counts = await this.groups.memberCounts(page.items.map((g) => g.id));
+    const counts = await this.groups.memberCounts(tenantId, page.items.map((g) => g.id));
     return { items: page.items.map((g) => toGroupDto(g, counts.get(g.id) ?? 0)), nextCursor: page.nextCursor };
   }
 
   async get(tenantId: string, id: string): Promise<GroupDto> {
     const group = await this.groups.findInTenant(tenantId, id);
     if (!group) throw AppException.notFound('Group');
-    return toGroupDto(group, (await this.groups.memberCounts([id])).get(id) ?? 0);
+    return toGroupDto(group, (await this.groups.memberCounts(tenantId, [id])).get(id) ?? 0);
   }
 
   async create(principal: Principal, dto: CreateGroupDto): Promise<GroupDto> {
-    return transaction(this.dataSource, async (tx) => {
-      await this.assertNameFree(tx, principal.tenantId, dto.name);
-      const group = await this.groups.insert(tx.manager, { tenantId: principal.tenantId, name: dto.name, description: dto.description ?? null });
+    return this.transactions.run(async () => {
+      await this.assertNameFree(principal.tenantId, dto.name);
+      const group = await this.groups.insert({ tenantId: principal.tenantId, name: dto.name, description: dto.description ?? null });
       const out = toGroupDto(group, 0);
-      await this.audit.record(tx.manager, { action: 'group.create', resourceType: 'group', resourceId: group.id, newValue: out });
+      await this.audit.record({ action: 'group.create', resourceType: 'group', resourceId: group.id, newValue: out });
       return out;
     });
   }
 
   async update(principal: Principal, id: string, dto: UpdateGroupDto): Promise<GroupDto> {
-    await transaction(this.dataSource, async (tx) => {
-      const group = await this.lock(tx, principal.tenantId, id);
+    await this.transactions.run(async () => {
+      const group = await this.lock(principal.tenantId, id);
       const before = { name: group.name, description: group.description };
-      if (dto.name !== undefined && dto.name.toLowerCase() !== group.name.toLowerCase()) await this.assertNameFree(tx, principal.tenantId, dto.name, id);
+      if (dto.name !== undefined && dto.name.toLowerCase() !== group.name.toLowerCase()) await this.assertNameFree(principal.tenantId, dto.name, id);
       if (dto.name !== undefined) group.name = dto.name;
       if (dto.description !== undefined) group.description = dto.description;
-      const saved = await this.groups.save(tx.manager, group);
-      await this.audit.record(tx.manager, { action: 'group.update', resourceType: 'group', resourceId: id, oldValue: before, newValue: { name: saved.name, description: saved.description } });
+      const saved = await this.groups.save(group);
+      await this.audit.record({ action: 'group.update', resourceType: 'group', resourceId: id, oldValue: before, newValue: { name: saved.name, description: saved.description } });
     });
     return this.get(principal.tenantId, id);
   }
 
   async remove(principal: Principal, id: string): Promise<void> {
-    await transaction(this.dataSource, async (tx) => {
-      const group = await this.lock(tx, principal.tenantId, id);
-      await this.access.removeGroup(tx, principal.tenantId, id);
-      await this.groups.delete(tx.manager, id);
-      await this.audit.record(tx.manager, { action: 'group.delete', resourceType: 'group', resourceId: id, oldValue: { name: group.name } });
+    await this.transactions.run(async () => {
+      const group = await this.lock(principal.tenantId, id);
+      await this.access.removeGroup(principal.tenantId, id);
+      await this.groups.delete(principal.tenantId, id);
+      await this.audit.record({ action: 'group.delete', resourceType: 'group', resourceId: id, oldValue: { name: group.name } });
     });
   }
 
@@ -77,34 +77,34 @@ export class GroupsService {
   }
 
   async addMember(principal: Principal, groupId: string, userId: string): Promise<GroupMemberDto> {
-    return transaction(this.dataSource, async (tx) => {
-      await this.lock(tx, principal.tenantId, groupId);
-      const user = await tx.manager.findOneBy(UserEntity, { tenantId: principal.tenantId, id: userId });
+    return this.transactions.run(async () => {
+      await this.lock(principal.tenantId, groupId);
+      const user = await this.users.findInTenant(principal.tenantId, userId);
       if (!user) throw AppException.notFound('User');
-      if (!(await this.groups.addMember(tx.manager, groupId, userId))) throw AppException.conflict('The user is already a member.', 'already-member');
-      await this.access.addGroupMember(tx, principal.tenantId, groupId, userId);
-      await this.audit.record(tx.manager, { action: 'group.member.add', resourceType: 'group', resourceId: groupId, newValue: { userId } });
+      if (!(await this.groups.addMember(principal.tenantId, groupId, userId))) throw AppException.conflict('The user is already a member.', 'already-a-member');
+      await this.access.addGroupMember(principal.tenantId, groupId, userId);
+      await this.audit.record({ action: 'group.member.add', resourceType: 'group', resourceId: groupId, newValue: { userId } });
       return { userId, username: user.username, displayName: user.displayName, addedAt: new Date().toISOString() };
     });
   }
 
   async removeMember(principal: Principal, groupId: string, userId: string): Promise<void> {
-    await transaction(this.dataSource, async (tx) => {
-      await this.lock(tx, principal.tenantId, groupId);
-      if (!(await this.groups.removeMember(tx.manager, groupId, userId))) throw AppException.notFound('Group member');
-      await this.access.removeGroupMember(tx, principal.tenantId, groupId, userId);
-      await this.audit.record(tx.manager, { action: 'group.member.remove', resourceType: 'group', resourceId: groupId, oldValue: { userId } });
+    await this.transactions.run(async () => {
+      await this.lock(principal.tenantId, groupId);
+      if (!(await this.groups.removeMember(principal.tenantId, groupId, userId))) throw AppException.notFound('Group member');
+      await this.access.removeGroupMember(principal.tenantId, groupId, userId);
+      await this.audit.record({ action: 'group.member.remove', resourceType: 'group', resourceId: groupId, oldValue: { userId } });
     });
   }
 
-  private async lock(tx: Tx, tenantId: string, id: string): Promise<GroupEntity> {
-    const group = await this.groups.lockInTenant(tx.manager, tenantId, id);
+  private async lock(tenantId: string, id: string): Promise<GroupEntity> {
+    const group = await this.groups.lockInTenant(tenantId, id);
     if (!group) throw AppException.notFound('Group');
     return group;
   }
 
-  private async assertNameFree(tx: Tx, tenantId: string, name: string, exceptId?: string): Promise<void> {
-    if (await this.groups.nameTaken(tx.manager, tenantId, name, exceptId)) {
+  private async assertNameFree(tenantId: string, name: string, exceptId?: string): Promise<void> {
+    if (await this.groups.nameTaken(tenantId, name, exceptId)) {
       throw new AppException(409, 'group-exists', { detail: `A group named "${name}" exists.`, errors: [{ field: 'name', message: 'name is taken', code: 'unique' }] });
     }
   }

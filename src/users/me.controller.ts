@@ -1,47 +1,37 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal } from '../common/auth/auth.decorators';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/openapi/api-problems.decorator';
 import { PutUserSettingsDto, UpdateProfileDto, UserDto, UserSettingsDto } from './dto/user.dto';
-import { UsersService } from './users.service';
+import { ProfileService } from './profile.service';
+import { Endpoint } from '../common/http/endpoint.decorator';
 
 @ApiTags('me')
 @Controller('me')
 export class MeController {
-  constructor(private readonly users: UsersService) {}
+  constructor(private readonly profile: ProfileService) {}
 
   @Get()
-  @Authenticated()
-  @ApiOperation({ summary: 'The caller' })
-  @ApiOkResponse({ type: UserDto })
+  @Endpoint({ summary: 'The caller', access: 'authenticated', ok: UserDto })
   getMe(@CurrentPrincipal() principal: Principal): Promise<UserDto> {
-    return this.users.getProfile(principal);
+    return this.profile.getProfile(principal);
   }
 
   @Patch()
-  @Authenticated()
-  @ApiOperation({ summary: "Update the caller's profile" })
-  @ApiOkResponse({ type: UserDto })
-  @ApiProblems(400)
+  @Endpoint({ summary: "Update the caller's profile", access: 'authenticated', ok: UserDto })
   updateMe(@CurrentPrincipal() principal: Principal, @Body() dto: UpdateProfileDto): Promise<UserDto> {
-    return this.users.updateProfile(principal, dto);
+    return this.profile.updateProfile(principal, dto);
   }
 
   @Get('settings')
-  @Authenticated()
-  @ApiOperation({ summary: "The caller's settings" })
-  @ApiOkResponse({ type: UserSettingsDto })
+  @Endpoint({ summary: "The caller's settings", access: 'authenticated', ok: UserSettingsDto })
   getMySettings(@CurrentPrincipal() principal: Principal): Promise<UserSettingsDto> {
-    return this.users.getSettings(principal);
+    return this.profile.getSettings(principal);
   }
 
   @Put('settings')
-  @Authenticated()
-  @ApiOperation({ summary: "Replace the caller's settings" })
-  @ApiOkResponse({ type: UserSettingsDto })
-  @ApiProblems(400)
+  @Endpoint({ summary: "Replace the caller's settings", access: 'authenticated', ok: UserSettingsDto })
   putMySettings(@CurrentPrincipal() principal: Principal, @Body() dto: PutUserSettingsDto): Promise<UserSettingsDto> {
-    return this.users.putSettings(principal, dto);
+    return this.profile.putSettings(principal, dto);
   }
 }

@@ -1,16 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
+import { Transactions } from '../common/database/transactions';
 import { queryReturning } from '../common/database/sql';
 import { pageByCreatedAt } from '../common/pagination/pagination';
 import { UserQueryDto } from './dto/user.dto';
 import { UserSettingsEntity } from './entities/user-settings.entity';
 import { UserEntity } from './entities/user.entity';
 
+/** The user columns another module may change through UsersService (sign-in bookkeeping, verification). */
+export type UserBookkeeping = Partial<Pick<UserEntity, 'failedLoginAttempts' | 'lockedUntil' | 'lastLoginAt' | 'emailVerified' | 'emailVerifiedAt'>>;
+
+/** `users` and `user_settings`, in the caller's transaction when one is open. */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(private readonly transactions: Transactions) {}
 
+  private get users(): Repository<UserEntity> {
+    return this.transactions.repository(UserEntity);
+  }
+
+  private get settings(): Repository<UserSettingsEntity> {
+    return this.transactions.repository(UserSettingsEntity);
+  }
+
+  /** Any tenant's user: for credentials, which carry the user id (tokens, keys, one-time links). */
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
   }
@@ -19,7 +32,13 @@ export class UsersRepository {
     return this.users.findOneBy({ tenantId, id });
   }
 
-  /** By e-mail or username, case-insensitively. */
+  /** The users of the tenant among `ids` (others are left out). */
+  findManyInTenant(tenantId: string, ids: readonly string[]): Promise<UserEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.users.findBy({ tenantId, id: In([...new Set(ids)]) });
+  }
+
+  /** By e-mail or username, case-insensitively, in any tenant (logins are unique across tenants). */
   findByLogin(login: string): Promise<UserEntity | null> {
     return this.users.createQueryBuilder('u').where('lower(u.email) = lower(:login) OR lower(u.username) = lower(:login)', { login }).getOne();
   }
@@ -28,12 +47,16 @@ export class UsersRepository {
     return this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
   }
 
-  async emailOrUsernameTaken(manager: EntityManager, email: string, username: string): Promise<{ email: boolean; username: boolean }> {
-    const rows: Array<{ email: boolean; username: boolean }> = await manager.query(
+  async emailOrUsernameTaken(email: string, username: string): Promise<{ email: boolean; username: boolean }> {
+    const rows: Array<{ email: boolean; username: boolean }> = await this.transactions.manager.query(
       `SELECT lower(email) = lower($1) AS email, lower(username) = lower($2) AS username FROM users WHERE lower(email) = lower($1) OR lower(username) = lower($2)`,
       [email, username],
     );
     return { email: rows.some((r) => r.email), username: rows.some((r) => r.username) };
+  }
+
+  async platformAdminExists(): Promise<boolean> {
+    return this.users.exists({ where: { role: 'admin' } });
   }
 
   findPage(tenantId: string, query: UserQueryDto): Promise<UserEntity[]> {
@@ -58,47 +81,67 @@ export class UsersRepository {
     return pageByCreatedAt(qb, 'u', query).getMany();
   }
 
-  lockInTenant(manager: EntityManager, tenantId: string, id: string): Promise<UserEntity | null> {
-    return manager.findOne(UserEntity, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
+  lockInTenant(tenantId: string, id: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  lockById(manager: EntityManager, id: string): Promise<UserEntity | null> {
-    return manager.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  /** Locks a user of any tenant (sign-in bookkeeping and credentials, which carry the user id). */
+  lockById(id: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async insert(manager: EntityManager, values: Partial<UserEntity>): Promise<UserEntity> {
-    const user = await manager.save(manager.create(UserEntity, values));
-    await manager.insert(UserSettingsEntity, { userId: user.id, preferences: {} });
+  /** A new user and its (empty) settings. */
+  async insert(values: Partial<UserEntity>): Promise<UserEntity> {
+    const user = await this.users.save(this.users.create(values));
+    await this.settings.insert({ userId: user.id, preferences: {} });
     return user;
   }
 
-  save(manager: EntityManager, user: UserEntity): Promise<UserEntity> {
-    return manager.save(user);
+  save(user: UserEntity): Promise<UserEntity> {
+    return this.users.save(user);
+  }
+
+  async update(id: string, values: UserBookkeeping): Promise<void> {
+    await this.users.update({ id }, values);
   }
 
   /** Atomically counts a failed login; returns the new count. */
-  async incrementFailedLogins(manager: EntityManager, id: string): Promise<number> {
+  async incrementFailedLogins(id: string): Promise<number> {
     const rows = await queryReturning<{ failed_login_attempts: number }>(
-      manager,
+      this.transactions.manager,
       `UPDATE users SET failed_login_attempts = failed_login_attempts + 1 WHERE id = $1 RETURNING failed_login_attempts`,
       [id],
     );
     return rows[0]?.failed_login_attempts ?? 0;
   }
 
+  /** Raises the token version (every access token issued before is refused); returns the new one. */
+  async raiseTokenVersion(id: string): Promise<number> {
+    const rows = await queryReturning<{ token_version: number }>(
+      this.transactions.manager,
+      `UPDATE users SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version`,
+      [id],
+    );
+    return rows[0]?.token_version ?? 0;
+  }
+
+  /** last_seen_at, written at most once a minute. */
   async touchLastSeen(id: string): Promise<void> {
-    await this.users.query(`UPDATE users SET last_seen_at = now() WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')`, [id]);
+    await this.transactions.manager.query(
+      `UPDATE users SET last_seen_at = now() WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')`,
+      [id],
+    );
   }
 
-  async delete(manager: EntityManager, id: string): Promise<void> {
-    await manager.delete(UserEntity, { id });
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.users.delete({ tenantId, id });
   }
 
-  findSettings(userId: string, manager: EntityManager = this.users.manager): Promise<UserSettingsEntity | null> {
-    return manager.findOneBy(UserSettingsEntity, { userId });
+  findSettings(userId: string): Promise<UserSettingsEntity | null> {
+    return this.settings.findOneBy({ userId });
   }
 
-  saveSettings(manager: EntityManager, settings: UserSettingsEntity): Promise<UserSettingsEntity> {
-    return manager.save(settings);
+  saveSettings(settings: UserSettingsEntity): Promise<UserSettingsEntity> {
+    return this.settings.save(settings);
   }
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AccessService } from '../../src/access/access.service';
 import { PoliciesService } from '../../src/access/policies.service';
 import type { Principal } from '../../src/common/auth/principal';
-import { transaction } from '../../src/common/database/transaction';
+import { Transactions } from '../../src/common/database/transactions';
 import { RunningServer, startServer } from '../../src/server';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { testConfig } from '../helpers/test-env';
@@ -41,9 +40,9 @@ withRedis('access across nodes (REDIS_URL)', () => {
     const user: Principal = { tenantId, userId, role: 'user', via: 'access-token' };
     const accessA = a.app.get(AccessService);
     const accessB = b.app.get(AccessService);
-    await transaction(a.app.get(DataSource), async (tx) => {
-      await accessA.seedTenant(tx, tenantId);
-      await accessA.setUserRole(tx, tenantId, userId, 'guest');
+    await a.app.get(Transactions).run(async () => {
+      await accessA.seedTenant(tenantId);
+      await accessA.setUserRole(tenantId, userId, 'guest');
     });
     // B has the tenant in memory before the change, so only the notification can update it.
     await within(1000, async () => accessB.enforce(user, 'rooms', 'read'));
@@ -53,7 +52,7 @@ withRedis('access across nodes (REDIS_URL)', () => {
     const took = await within(1000, () => accessB.enforce(user, 'jobs', 'read'));
     expect(took).toBeLessThan(1000);
 
-    await transaction(b.app.get(DataSource), (tx) => accessB.removeUser(tx, tenantId, userId));
+    await b.app.get(Transactions).run(() => accessB.removeUser(tenantId, userId));
     await within(1000, async () => !(await accessA.enforce(user, 'rooms', 'read')));
   });
 });

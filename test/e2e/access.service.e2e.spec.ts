@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AccessService, DEFAULT_TENANT_ROLES } from '../../src/access/access.service';
 import { PoliciesService } from '../../src/access/policies.service';
 import { RolesService } from '../../src/access/roles.service';
 import type { Principal } from '../../src/common/auth/principal';
 import { AppException } from '../../src/common/errors/app.exception';
-import { Tx, transaction } from '../../src/common/database/transaction';
+import { DataSource } from 'typeorm';
+import { Transactions } from '../../src/common/database/transactions';
 import { TestApp, startTestApp } from '../helpers/test-app';
 
 /**
@@ -17,18 +17,18 @@ describe('access (services on a real database)', () => {
   let access: AccessService;
   let policies: PoliciesService;
   let roles: RolesService;
-  let dataSource: DataSource;
+  let transactions: Transactions;
 
   const principal = (tenantId: string, userId: string): Principal => ({ tenantId, userId, role: 'user', via: 'access-token' });
-  const tx = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => transaction(dataSource, fn);
+  const tx = <T>(fn: () => Promise<T>): Promise<T> => transactions.run(fn);
   const newTenant = async (): Promise<string> => {
     const tenantId = randomUUID();
-    await tx((t) => access.seedTenant(t, tenantId));
+    await tx(() => access.seedTenant(tenantId));
     return tenantId;
   };
   const newUser = async (tenantId: string, role?: string): Promise<string> => {
     const userId = randomUUID();
-    if (role) await tx((t) => access.setUserRole(t, tenantId, userId, role));
+    if (role) await tx(() => access.setUserRole(tenantId, userId, role));
     return userId;
   };
 
@@ -37,7 +37,7 @@ describe('access (services on a real database)', () => {
     access = app.app.get(AccessService);
     policies = app.app.get(PoliciesService);
     roles = app.app.get(RolesService);
-    dataSource = app.app.get(DataSource);
+    transactions = app.app.get(Transactions);
   });
   afterAll(() => app?.close());
 
@@ -63,8 +63,8 @@ describe('access (services on a real database)', () => {
     it('seeds idempotently', async () => {
       const t = await newTenant();
       const before = await roles.list(t);
-      await tx((x) => access.seedTenant(x, t));
-      await tx((x) => access.seedTenant(x, t));
+      await tx(() => access.seedTenant(t));
+      await tx(() => access.seedTenant(t));
       expect(await roles.list(t)).toEqual(before);
       expect(before.map((r) => r.name)).toEqual([...DEFAULT_TENANT_ROLES].sort());
       expect(before.every((r) => r.builtIn)).toBe(true);
@@ -92,14 +92,14 @@ describe('access (services on a real database)', () => {
       const u = await newUser(t);
       const group = randomUUID();
       expect(await access.enforce(principal(t, u), 'files', 'read')).toBe(false);
-      await tx((x) => access.addGroupMember(x, t, group, u));
+      await tx(() => access.addGroupMember(t, group, u));
       await roles.addAssignment(t, 'member', { subject: `group:${group}` });
       expect(await access.enforce(principal(t, u), 'files', 'create')).toBe(true);
       expect(await access.getUserRoles(t, u)).toEqual(['member']);
       await policies.create(t, { subject: `group:${group}`, object: 'files', action: '*', effect: 'deny' });
       expect(await access.enforce(principal(t, u), 'files', 'read')).toBe(false);
       expect(await access.enforce(principal(t, u), 'rooms', 'read')).toBe(true);
-      await tx((x) => access.removeGroupMember(x, t, group, u));
+      await tx(() => access.removeGroupMember(t, group, u));
       expect(await access.enforce(principal(t, u), 'rooms', 'read')).toBe(false);
       expect(await access.getUserRoles(t, u)).toEqual([]);
     });
@@ -119,17 +119,17 @@ describe('access (services on a real database)', () => {
       const t = await newTenant();
       const u = await newUser(t, 'admin');
       const group = randomUUID();
-      await tx((x) => access.addGroupMember(x, t, group, u));
+      await tx(() => access.addGroupMember(t, group, u));
       await roles.addAssignment(t, 'guest', { subject: `group:${group}` });
       expect(await access.getUserRoles(t, u)).toEqual(['admin', 'guest']);
-      await tx((x) => access.setUserRole(x, t, u, 'member'));
+      await tx(() => access.setUserRole(t, u, 'member'));
       expect(await access.getUserRoles(t, u)).toEqual(['guest', 'member']);
       expect(await access.enforce(principal(t, u), 'policies', 'manage')).toBe(false);
     });
 
     it('refuses an unknown role with a 400 naming `role`', async () => {
       const t = await newTenant();
-      const err = await tx((x) => access.setUserRole(x, t, randomUUID(), 'superuser')).catch((e: unknown) => e);
+      const err = await tx(() => access.setUserRole(t, randomUUID(), 'superuser')).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AppException);
       expect(err).toMatchObject({ status: 400, errors: [{ field: 'role' }] });
     });
@@ -138,15 +138,15 @@ describe('access (services on a real database)', () => {
       const t = await newTenant();
       const u = await newUser(t, 'member');
       const group = randomUUID();
-      await tx((x) => access.addGroupMember(x, t, group, u));
+      await tx(() => access.addGroupMember(t, group, u));
       await policies.create(t, { subject: `group:${group}`, object: 'jobs', action: 'read', effect: 'allow' });
       await policies.create(t, { subject: `user:${u}`, object: 'tariffs', action: 'update', effect: 'allow' });
       expect(await access.enforce(principal(t, u), 'jobs', 'read')).toBe(true);
-      await tx((x) => access.removeGroup(x, t, group));
+      await tx(() => access.removeGroup(t, group));
       expect(await access.enforce(principal(t, u), 'jobs', 'read')).toBe(false);
       expect((await policies.list(t, { limit: 100, subject: `group:${group}` })).items).toEqual([]);
       expect(await access.enforce(principal(t, u), 'tariffs', 'update')).toBe(true);
-      await tx((x) => access.removeUser(x, t, u));
+      await tx(() => access.removeUser(t, u));
       expect(await access.enforce(principal(t, u), 'tariffs', 'update')).toBe(false);
       expect(await access.getUserRoles(t, u)).toEqual([]);
     });
@@ -155,12 +155,12 @@ describe('access (services on a real database)', () => {
       const t = await newTenant();
       const u = await newUser(t, 'guest');
       const fresh = randomUUID(); // a tenant nobody has loaded yet
-      await tx(async (x) => {
-        await access.seedTenant(x, fresh);
-        await access.setUserRole(x, fresh, u, 'member');
-        await access.setUserRole(x, t, u, 'admin');
-        expect(await access.getUserRoles(fresh, u, x)).toEqual(['member']);
-        expect(await access.getUserRoles(t, u, x)).toEqual(['admin']);
+      await tx(async () => {
+        await access.seedTenant(fresh);
+        await access.setUserRole(fresh, u, 'member');
+        await access.setUserRole(t, u, 'admin');
+        expect(await access.getUserRoles(fresh, u)).toEqual(['member']);
+        expect(await access.getUserRoles(t, u)).toEqual(['admin']);
       });
       expect(await access.getUserRoles(t, u)).toEqual(['admin']);
       expect(await access.getUserRoles(fresh, u)).toEqual(['member']);
@@ -171,8 +171,8 @@ describe('access (services on a real database)', () => {
       const u = await newUser(t);
       expect(await access.enforce(principal(t, u), 'rooms', 'read')).toBe(false);
       await expect(
-        tx(async (x) => {
-          await access.setUserRole(x, t, u, 'admin');
+        tx(async () => {
+          await access.setUserRole(t, u, 'admin');
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
@@ -187,7 +187,7 @@ describe('access (services on a real database)', () => {
       const b = await newTenant();
       const userOfA = await newUser(a, 'guest');
       // B makes A's user an admin and allows it everything: in B only.
-      await tx((x) => access.setUserRole(x, b, userOfA, 'admin'));
+      await tx(() => access.setUserRole(b, userOfA, 'admin'));
       await policies.create(b, { subject: `user:${userOfA}`, object: '*', action: '*', effect: 'allow' });
       await roles.addAssignment(b, 'member', { subject: `user:${userOfA}` });
       expect(await access.enforce(principal(a, userOfA), 'rooms', 'create')).toBe(false);
@@ -284,7 +284,7 @@ describe('access (services on a real database)', () => {
       await policies.delete(t, created.id);
       await roles.create(t, { name: 'ops' });
       await roles.addAssignment(t, 'ops', { subject: `user:${randomUUID()}` });
-      const rows: Array<{ action: string; resource_id: string }> = await dataSource.query(
+      const rows: Array<{ action: string; resource_id: string }> = await app.app.get(DataSource).query(
         'SELECT action, resource_id FROM audit_logs WHERE tenant_id = $1 ORDER BY id',
         [t],
       );

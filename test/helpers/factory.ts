@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { transaction } from '../../src/common/database/transaction';
 import type { RoomDto } from '../../src/rooms/dto/room.dto';
 import type { AssignableRoomRole } from '../../src/rooms/rooms.constants';
 import { TenantsService } from '../../src/tenants/tenants.service';
@@ -50,20 +48,18 @@ export async function newUser(
   options: { tenantId?: string; tenantRole?: string; password?: string; role?: 'guest' | 'user' | 'admin' } = {},
 ): Promise<TestUser> {
   const tenants = app.app.get(TenantsService);
-  const tenantId = options.tenantId ?? (await tenants.getDefault()).id;
+  const tenantId = options.tenantId ?? (await tenants.getDefaultId());
   const name = `u${unique()}`;
   const password = options.password ?? TEST_PASSWORD;
-  const user = await transaction(app.app.get(DataSource), (tx) =>
-    app.app.get(UsersService).create(tx, {
-      tenantId,
-      email: `${name}@example.com`,
-      username: name,
-      password,
-      tenantRole: options.tenantRole ?? 'member',
-      role: options.role,
-      emailVerified: true,
-    }),
-  );
+  const user = await app.app.get(UsersService).create({
+    tenantId,
+    email: `${name}@example.com`,
+    username: name,
+    password,
+    tenantRole: options.tenantRole ?? 'member',
+    role: options.role,
+    emailVerified: true,
+  });
   const tokens = await login(app, name, password);
   return { id: user.id, tenantId, email: user.email, username: name, password, ...tokens };
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { randomToken } from '../../common/crypto/crypto';
-import { transaction } from '../../common/database/transaction';
+import { Transactions } from '../../common/database/transactions';
 import { AppException } from '../../common/errors/app.exception';
 import { UsersService } from '../../users/users.service';
 import { AuthService } from '../auth.service';
@@ -25,7 +24,7 @@ const USERNAME_MAX = 32;
 @Injectable()
 export class OidcIdentityService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly users: UsersService,
     private readonly identities: UserIdentitiesRepository,
     private readonly auth: AuthService,
@@ -56,21 +55,21 @@ export class OidcIdentityService {
     if (linked.tenantId !== tenantId) {
       throw AppException.conflict('This identity is linked to an account of another organisation.', 'identity-other-tenant');
     }
-    return transaction(this.dataSource, async (tx) => {
-      const user = await this.users.findById(linked.userId, tx);
+    return this.transactions.run(async () => {
+      const user = await this.users.findById(linked.userId);
       if (!user) throw AppException.notFound('User');
-      await this.identities.recordLogin(tx.manager, linked.id, identity.email);
-      return this.auth.startSessionFor(tx, user, device, 'oidc');
+      await this.identities.recordLogin(linked.id, identity.email);
+      return this.auth.startSessionFor(user, device, 'oidc');
     });
   }
 
   private async link(tenantId: string, userId: string, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
-    return transaction(this.dataSource, async (tx) => {
-      const user = await this.users.findById(userId, tx);
+    return this.transactions.run(async () => {
+      const user = await this.users.findById(userId);
       if (!user) throw AppException.notFound('User');
-      const saved = await this.identities.insert(tx.manager, { userId, tenantId, provider: identity.issuer, subject: identity.subject, email: identity.email });
-      if (!user.emailVerified) await this.users.markEmailVerified(tx, userId);
-      await this.audit.record(tx.manager, {
+      const saved = await this.identities.insert({ userId, tenantId, provider: identity.issuer, subject: identity.subject, email: identity.email });
+      if (!user.emailVerified) await this.users.markEmailVerified(userId);
+      await this.audit.record({
         action: 'auth.oidc.link',
         resourceType: 'user-identity',
         resourceId: saved.id,
@@ -78,13 +77,13 @@ export class OidcIdentityService {
         actorId: userId,
         newValue: { userId, provider: saved.provider, subject: saved.subject, email: saved.email },
       });
-      return this.auth.startSessionFor(tx, user, device, 'oidc');
+      return this.auth.startSessionFor(user, device, 'oidc');
     });
   }
 
   private async provision(tenantId: string, email: string, username: string, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
-    return transaction(this.dataSource, async (tx) => {
-      const user = await this.users.create(tx, {
+    return this.transactions.run(async () => {
+      const user = await this.users.create({
         tenantId,
         email,
         username,
@@ -92,8 +91,8 @@ export class OidcIdentityService {
         emailVerified: identity.emailVerified,
         tenantRole: 'member',
       });
-      const saved = await this.identities.insert(tx.manager, { userId: user.id, tenantId, provider: identity.issuer, subject: identity.subject, email });
-      await this.audit.record(tx.manager, {
+      const saved = await this.identities.insert({ userId: user.id, tenantId, provider: identity.issuer, subject: identity.subject, email });
+      await this.audit.record({
         action: 'auth.oidc.provision',
         resourceType: 'user-identity',
         resourceId: saved.id,
@@ -101,7 +100,7 @@ export class OidcIdentityService {
         actorId: user.id,
         newValue: { userId: user.id, username, provider: saved.provider, subject: saved.subject, email, emailVerified: identity.emailVerified },
       });
-      return this.auth.startSessionFor(tx, user, device, 'oidc');
+      return this.auth.startSessionFor(user, device, 'oidc');
     });
   }
 

@@ -1,13 +1,12 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../../common/http/public.decorator';
-import { ApiProblems } from '../../common/openapi/api-problems.decorator';
 import { AuthRateLimit } from '../../common/throttle/auth-rate-limit.decorator';
 import { deviceOf } from '../auth.controller';
 import { TokenPairDto } from '../dto/auth.dto';
 import { OidcAuthorizationDto, OidcAuthorizeQueryDto, OidcCallbackQueryDto, OidcTenantParamDto } from '../dto/oidc.dto';
 import { OidcService } from './oidc.service';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 
 /** OIDC login with the identity provider of a tenant (authorization code + PKCE). */
 @ApiTags('auth')
@@ -16,16 +15,18 @@ export class OidcController {
   constructor(private readonly oidc: OidcService) {}
 
   @Get(':tenant/authorize')
-  @Public()
+  @Endpoint({
+    summary: "Start an OIDC login: redirects to the tenant's identity provider (or, with mode=json, returns the URL)",
+    access: 'public',
+    ok: { type: OidcAuthorizationDto, description: 'With `mode=json`: the authorization URL to send the browser to.' },
+    problems: [404, 503],
+  })
   @AuthRateLimit()
-  @ApiOperation({ summary: "Start an OIDC login: redirects to the tenant's identity provider (or, with mode=json, returns the URL)" })
-  @ApiOkResponse({ type: OidcAuthorizationDto, description: 'With `mode=json`: the authorization URL to send the browser to.' })
   @ApiResponse({
     status: 302,
     description: "Default mode: a redirect to the identity provider's authorization endpoint.",
     headers: { Location: { description: 'The authorization URL.', schema: { type: 'string', format: 'uri' } } },
   })
-  @ApiProblems(400, 404, 503)
   async startOidcLogin(@Param() params: OidcTenantParamDto, @Query() query: OidcAuthorizeQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const result = await this.oidc.authorize(params.tenant, query.redirectUri);
     if (query.mode === 'json') await reply.status(200).send(result);
@@ -33,11 +34,13 @@ export class OidcController {
   }
 
   @Get(':tenant/callback')
-  @Public()
+  @Endpoint({
+    summary: 'Finish an OIDC login: the redirect target of the identity provider; signs the user in (provisioning it on first login)',
+    access: 'public',
+    ok: TokenPairDto,
+    problems: [404, 409, 422, 502, 503],
+  })
   @AuthRateLimit()
-  @ApiOperation({ summary: 'Finish an OIDC login: the redirect target of the identity provider; signs the user in (provisioning it on first login)' })
-  @ApiOkResponse({ type: TokenPairDto })
-  @ApiProblems(400, 403, 404, 409, 422, 502, 503)
   finishOidcLogin(@Param() params: OidcTenantParamDto, @Query() query: OidcCallbackQueryDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
     return this.oidc.callback(params.tenant, query, deviceOf(req));
   }

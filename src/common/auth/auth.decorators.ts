@@ -2,24 +2,32 @@ import { ExecutionContext, SetMetadata, applyDecorators, createParamDecorator } 
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import { AppException } from '../errors/app.exception';
 import { ApiProblems } from '../openapi/api-problems.decorator';
+import type { AccessAction, AccessObject } from './access-vocabulary';
 import type { Principal } from './principal';
 
 export const AUTHORIZE = 'collab:authorize';
 
-/** What a route requires. Exactly one of these declarations per route (or `@Public()`). */
+/**
+ * What a route or a socket event requires. Exactly one declaration per route (or `@Public()`) and
+ * per socket event; the global guard enforces it and refuses a handler that has none.
+ */
 export type AccessRequirement =
   | { kind: 'authenticated' }
   | { kind: 'platform-admin' }
-  | { kind: 'policy'; object: string; action: string };
+  | { kind: 'policy'; object: AccessObject; action: AccessAction };
 
-const secured = (requirement: AccessRequirement, ...problems: number[]) =>
-  applyDecorators(SetMetadata(AUTHORIZE, requirement), ApiBearerAuth('bearer'), ApiSecurity('apiKey'), ApiProblems(401, 403, ...problems));
+/** The requirement itself, without the OpenAPI security it implies for HTTP routes. */
+export const RequireAccess = (requirement: AccessRequirement): MethodDecorator & ClassDecorator => SetMetadata(AUTHORIZE, requirement);
+
+const secured = (requirement: AccessRequirement) =>
+  applyDecorators(RequireAccess(requirement), ApiBearerAuth('bearer'), ApiSecurity('apiKey'), ApiProblems(401, 403));
 
 /**
  * The caller must be allowed `action` on `object` in its tenant by the Casbin
  * policies (`@Authorize('rooms', 'create')`). Resource-level rules are the service's.
+ * Routes usually say it through `@Endpoint({ access: ['rooms', 'create'] })`.
  */
-export const Authorize = (object: string, action: string) => secured({ kind: 'policy', object, action });
+export const Authorize = (object: AccessObject, action: AccessAction) => secured({ kind: 'policy', object, action });
 
 /** Any signed-in caller (self-service routes such as /me). */
 export const Authenticated = () => secured({ kind: 'authenticated' });
@@ -27,9 +35,23 @@ export const Authenticated = () => secured({ kind: 'authenticated' });
 /** Platform admins only (tenant management). */
 export const PlatformAdmin = () => secured({ kind: 'platform-admin' });
 
+/**
+ * A socket event handler that needs `action` on `object` (Casbin, like `@Authorize` on a route),
+ * checked against the socket's user before the handler runs. Resource-level rules (room
+ * membership, room roles) stay the service's.
+ */
+export const AuthorizeEvent = (object: AccessObject, action: AccessAction): MethodDecorator =>
+  RequireAccess({ kind: 'policy', object, action });
+
+/**
+ * A socket event handler that any connected (hence authenticated) socket may call: say so
+ * explicitly, since a handler without a declaration is refused.
+ */
+export const AuthenticatedEvent = (): MethodDecorator => RequireAccess({ kind: 'authenticated' });
+
 /** The authenticated caller; the route must not be public. */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
-  const principal = (ctx.switchToHttp().getRequest<{ principal?: Principal }>()).principal;
+  const principal = ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal;
   if (!principal) throw AppException.unauthorized();
   return principal;
 });

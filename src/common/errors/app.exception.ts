@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { ErrorCode } from './error-codes';
 import type { ProblemFieldError } from './problem.dto';
 
 export interface AppExceptionOptions {
@@ -24,8 +25,8 @@ export class AppException extends Error {
 
   constructor(
     readonly status: number,
-    /** kebab-case, stable: clients switch on it. */
-    readonly code: string,
+    /** One of ERROR_CODES: kebab-case, stable, clients switch on it. */
+    readonly code: ErrorCode,
     options: AppExceptionOptions = {},
   ) {
     super(options.detail ?? STATUS_CODES[status] ?? code, { cause: options.cause });
@@ -48,24 +49,24 @@ export class AppException extends Error {
     return AppException.validation([{ field, message, code }]);
   }
 
-  static unauthorized(detail = 'Authentication is required.', code = 'unauthorized'): AppException {
+  static unauthorized(detail = 'Authentication is required.', code: ErrorCode = 'unauthorized'): AppException {
     return new AppException(401, code, { detail, headers: { 'WWW-Authenticate': 'Bearer' } });
   }
 
-  static forbidden(detail = 'You are not allowed to do this.', code = 'forbidden'): AppException {
+  static forbidden(detail = 'You are not allowed to do this.', code: ErrorCode = 'forbidden'): AppException {
     return new AppException(403, code, { detail });
   }
 
   /** Also the answer for another tenant's resource: it must look exactly like a missing one. */
-  static notFound(resource: string, code = 'not-found'): AppException {
+  static notFound(resource: string, code: ErrorCode = 'not-found'): AppException {
     return new AppException(404, code, { detail: `${resource} not found.` });
   }
 
-  static conflict(detail: string, code = 'conflict'): AppException {
+  static conflict(detail: string, code: ErrorCode = 'conflict'): AppException {
     return new AppException(409, code, { detail });
   }
 
-  static unprocessable(detail: string, code = 'unprocessable'): AppException {
+  static unprocessable(detail: string, code: ErrorCode = 'unprocessable'): AppException {
     return new AppException(422, code, { detail });
   }
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_CODES, type ErrorCode } from './error-codes';
 
 export class ProblemFieldError {
   @ApiProperty({ description: 'Path of the offending field, dotted for nested ones (`settings.theme`, `items.0.name`).', example: 'email' })
@@ -28,8 +29,13 @@ export class ProblemDetails {
   @ApiProperty({ description: 'The request path of this occurrence.', example: '/api/v1/auth/register' })
   instance!: string;
 
-  @ApiProperty({ description: 'Stable machine-readable error code (the last segment of `type`).', example: 'validation-failed' })
-  code!: string;
+  @ApiProperty({
+    enum: ERROR_CODES,
+    enumName: 'ErrorCode',
+    description: 'Stable machine-readable error code (the last segment of `type`): switch on it.',
+    example: 'validation-failed',
+  })
+  code!: ErrorCode;
 
   @ApiProperty({ description: 'Request id, as in the `x-request-id` response header and the server log.', example: '3f2c1c1e-6a7b-4a8e-9f3d-0c1b2a3d4e5f' })
   requestId!: string;

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { AppException } from './app.exception';
+import type { ErrorCode } from './error-codes';
 import { PROBLEM_TYPE_PREFIX, ProblemDetails, ProblemFieldError } from './problem.dto';
 
 export interface MappedProblem {
@@ -11,7 +12,7 @@ export interface MappedProblem {
   unexpected: boolean;
 }
 
-const CODE_BY_STATUS: Record<number, string> = {
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'bad-request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -31,7 +32,7 @@ const CODE_BY_STATUS: Record<number, string> = {
 };
 
 /** PostgreSQL errors that describe the request rather than a bug. */
-const PG_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+const PG_ERRORS: Record<string, { status: number; code: ErrorCode; detail: string }> = {
   '23505': { status: 409, code: 'conflict', detail: 'A resource with the same unique value already exists.' },
   '23503': { status: 409, code: 'reference-conflict', detail: 'The change refers to, or is referred to by, another resource.' },
   '22P02': { status: 400, code: 'bad-request', detail: 'A value has an invalid format.' },
@@ -50,7 +51,7 @@ interface FastifyLikeError {
 /** Turns any thrown value into a problem+json document. The single error mapping of the app. */
 export function toProblem(error: unknown, instance: string, requestId: string): MappedProblem {
   let status = 500;
-  let code = 'internal';
+  let code: ErrorCode = 'internal';
   let detail: string | undefined = 'An unexpected error occurred.';
   let errors: ProblemFieldError[] | undefined;
   let extensions: Record<string, unknown> | undefined;
@@ -63,7 +64,7 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
   } else if (error instanceof HttpException) {
     status = error.getStatus();
     const cause = error.cause as FastifyLikeError | undefined;
-    code = cause?.code?.startsWith('FST_') ? fastifyCode({ ...cause, statusCode: status }) : (CODE_BY_STATUS[status] ?? `http-${status}`);
+    code = cause?.code?.startsWith('FST_') ? fastifyCode({ ...cause, statusCode: status }) : codeOfStatus(status);
     detail = httpExceptionDetail(error);
     unexpected = status >= 500;
   } else if (error instanceof QueryFailedError) {
@@ -107,7 +108,12 @@ function isClientError(error: unknown): error is Required<Pick<FastifyLikeError,
   return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
 }
 
-function fastifyCode(error: FastifyLikeError): string {
+/** The generic code of an HTTP status; a status without one gets its class's (400 or 500). */
+function codeOfStatus(status: number): ErrorCode {
+  return CODE_BY_STATUS[status] ?? (status < 500 ? 'bad-request' : 'internal');
+}
+
+function fastifyCode(error: FastifyLikeError): ErrorCode {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'malformed-json';
@@ -115,6 +121,6 @@ function fastifyCode(error: FastifyLikeError): string {
       return 'empty-body';
     default:
       if (error instanceof SyntaxError) return 'malformed-json';
-      return CODE_BY_STATUS[error.statusCode ?? 400] ?? 'bad-request';
+      return codeOfStatus(error.statusCode ?? 400);
   }
 }

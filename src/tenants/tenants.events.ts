@@ -1,0 +1,10 @@
+/** Domain events of the tenants module (see DomainEventMap). */
+
+declare module '../common/events/domain-events' {
+  interface DomainEventMap {
+    /** A platform admin disabled the tenant: none of its users may act any more. */
+    'tenant.disabled': { tenantId: string };
+  }
+}
+
+export {};
