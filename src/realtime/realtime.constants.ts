@@ -1,13 +1,10 @@
-/** The live rooms namespace (DESIGN section 7). */
-export const ROOMS_NAMESPACE = '/rooms';
-
 /** Largest Socket.IO frame a client may send; a bigger one closes its connection (engine.io limit). */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 
 /** How long a dropped client can come back and receive what it missed (connection state recovery). */
 export const MAX_DISCONNECTION_MS = 2 * 60 * 1000;
 
-/** Every socket of a user joins this room at connect. */
+/** Every socket of a user joins this channel (Socket.IO room) at connect, in every namespace. */
 export const userRoom = (userId: string): string => `user:${userId}`;
 
 /** Every socket signed in with an access token joins the room of its session (refresh-token family). */
@@ -18,6 +15,3 @@ export const tenantRoom = (tenantId: string): string => `tenant:${tenantId}`;
 
 /** Every socket authenticated with an API key joins the room of that key. */
 export const apiKeyRoom = (apiKeyId: string): string => `api-key:${apiKeyId}`;
-
-/** The Socket.IO room of a live room: its sockets join it on `room:join`, emitToRoom addresses it. */
-export const roomChannel = (roomId: string): string => `room:${roomId}`;
