@@ -3,7 +3,6 @@ import { AppConfig } from './common/config/app-config';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
-import { EventsModule } from './common/events/events.module';
 import { CoreModule } from './common/core.module';
 import { MailModule } from './mail/mail.module';
 import { RoomsModule } from './rooms/rooms.module';
@@ -18,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig, databaseUrl: string, extra: Array<Type | DynamicModule> = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, databaseUrl), EventsModule, MailModule, AuditModule, AccessModule, TenantsModule, UsersModule, AuthModule, RealtimeModule, RoomsModule, ...extra],
+      imports: [CoreModule.forRoot(config, databaseUrl), MailModule, AuditModule, AccessModule, TenantsModule, UsersModule, AuthModule, RealtimeModule, RoomsModule, ...extra],
     };
   }
 }

@@ -8,6 +8,7 @@ import { SecretBox } from './crypto/crypto';
 import { RequestContextMiddleware } from './context/request-context.middleware';
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
+import { EventsModule } from './events/events.module';
 import { createValidationPipe } from './errors/validation';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logging';
@@ -34,8 +35,8 @@ class ConfigModule {
 
 /**
  * The shared layer every domain module builds on: configuration, logging,
- * database, Redis, rate limits, health, metrics, the global error filter and
- * the validation pipe.
+ * database and transactions, the domain event bus, Redis, rate limits, health,
+ * metrics, the global error filter and the validation pipe.
  */
 @Module({})
 export class CoreModule implements NestModule {
@@ -50,6 +51,7 @@ export class CoreModule implements NestModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
         DatabaseModule.forRoot(config, databaseUrl),
+        EventsModule,
         RedisModule,
         ThrottlerModule.forRootAsync({
           inject: [REDIS],

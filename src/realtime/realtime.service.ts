@@ -47,13 +47,13 @@ export class RealtimeService implements BeforeApplicationShutdown {
         this.set(sockets);
       },
     });
-    const realtime = this;
+    const clusterNodes = () => this.clusterNodes;
     new Gauge({
       name: 'socketio_cluster_nodes',
       help: 'Nodes of the Socket.IO cluster (this one included) at the last count; 1 without REDIS_URL.',
       registers: [metrics.registry],
       collect() {
-        this.set(realtime.clusterNodes);
+        this.set(clusterNodes());
       },
     });
   }

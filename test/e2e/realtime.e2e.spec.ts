@@ -1,14 +1,22 @@
 import { Socket, io } from 'socket.io-client';
-import type { Ack, AckError, ClientToServerEvents, MessagePayload, PongData, ServerToClientEvents } from '../../src/realtime/events';
-import { ROOMS_NAMESPACE, userRoom } from '../../src/realtime/realtime.constants';
+import { LiveNamespace } from '../../src/realtime/live-namespace';
+import { userRoom } from '../../src/realtime/realtime.constants';
 import { RealtimeService } from '../../src/realtime/realtime.service';
+import type { Ack, AckError, PongData, TransportClientEvents, TransportServerEvents } from '../../src/realtime/socket.types';
+import { ROOMS_NAMESPACE, RoomsClientEvents, RoomsServerEvents, roomChannel } from '../../src/rooms/live/rooms-live.types';
 import { RunningServer, startServer } from '../../src/server';
 import { adminUser, newTenant, newUser } from '../helpers/factory';
 import { http } from '../helpers/http';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { testConfig } from '../helpers/test-env';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+type ServerToClientEvents = RoomsServerEvents & TransportServerEvents;
+type Client = Socket<ServerToClientEvents, RoomsClientEvents & TransportClientEvents>;
+type MessagePayload = Parameters<RoomsServerEvents['message:new']>[0];
+
+/** The transport's view of the `/rooms` namespace of a running server. */
+const live = (server: { app: { get: TestApp['app']['get'] } }): LiveNamespace<RoomsServerEvents> =>
+  server.app.get(RealtimeService).namespace<RoomsServerEvents>(ROOMS_NAMESPACE);
 
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;
 
@@ -113,7 +121,7 @@ async function dropConnection(socket: Client, server: { app: { get: TestApp['app
   const drop = disconnected(socket);
   socket.io.engine.close(); // the server sees "transport close", which it keeps the session for
   expect(await drop).toBe('forced close');
-  await eventually(async () => (await server.app.get(RealtimeService).nsp().local.in(userRoom(userId)).fetchSockets()).length === 0);
+  await eventually(async () => (await live(server).nsp.local.in(userRoom(userId)).fetchSockets()).length === 0);
   return resume;
 }
 
@@ -283,20 +291,20 @@ describe('Socket.IO /rooms (single node)', () => {
       expect(await ping(b)).toMatchObject({ ok: true });
     });
 
-    it('emitToRoom and emitToUser reach the sockets in the room', async () => {
+    it('emit to a channel and emitToUser reach the sockets in it', async () => {
       const user = await newUser(app);
       const socket = await connect(app.url, { token: user.accessToken });
-      const realtime = app.app.get(RealtimeService);
-      realtime.joinUserToRoom(user.id, 'r-1');
-      await eventually(async () => (await realtime.nsp().in('room:r-1').fetchSockets()).length === 1);
+      const rooms = live(app);
+      rooms.join(userRoom(user.id), roomChannel('r-1'));
+      await eventually(async () => (await rooms.sockets(roomChannel('r-1'))).length === 1);
       const heard = nextEvent(socket, 'message:new');
-      realtime.emitToRoom('r-1', 'message:new', message('r-1', 'm-1', user.id, 'hi'));
+      rooms.emit(roomChannel('r-1'), 'message:new', message('r-1', 'm-1', user.id, 'hi'));
       expect(await heard).toMatchObject({ id: 'm-1', text: 'hi' });
 
       const typing = nextEvent(socket, 'typing');
-      realtime.emitToUser(user.id, 'typing', { roomId: 'r-1', userId: user.id });
+      rooms.emitToUser(user.id, 'typing', { roomId: 'r-1', userId: user.id });
       expect(await typing).toEqual({ roomId: 'r-1', userId: user.id });
-      expect((await realtime.nsp().in(userRoom(user.id)).fetchSockets()).map((s) => s.data.principal.userId)).toEqual([user.id]);
+      expect((await rooms.sockets(userRoom(user.id))).map((s) => s.data.principal.userId)).toEqual([user.id]);
     });
   });
 
@@ -314,16 +322,16 @@ describe('Socket.IO /rooms (single node)', () => {
   describe('connection state recovery', () => {
     it('gives a client that comes back within two minutes the events it missed, and re-checks its credential', async () => {
       const user = await newUser(app);
-      const realtime = app.app.get(RealtimeService);
+      const rooms = live(app);
       const socket = await connect(app.url, { token: user.accessToken });
-      realtime.joinUserToRoom(user.id, 'recover');
-      await eventually(async () => (await realtime.nsp().in('room:recover').fetchSockets()).length === 1);
+      rooms.join(userRoom(user.id), roomChannel('recover'));
+      await eventually(async () => (await rooms.sockets(roomChannel('recover'))).length === 1);
       const first = nextEvent(socket, 'typing');
-      realtime.emitToRoom('recover', 'typing', { roomId: 'recover', userId: user.id });
+      rooms.emit(roomChannel('recover'), 'typing', { roomId: 'recover', userId: user.id });
       await first;
 
       const resume = await dropConnection(socket, app, user.id);
-      realtime.emitToRoom('recover', 'message:new', message('recover', 'missed-1', user.id, 'while away'));
+      rooms.emit(roomChannel('recover'), 'message:new', message('recover', 'missed-1', user.id, 'while away'));
 
       const back = client(app.url, { token: user.accessToken }, resume);
       const missed = nextEvent(back, 'message:new');
@@ -402,14 +410,14 @@ withRedis('Socket.IO /rooms across nodes (REDIS_URL)', () => {
     await a?.close();
   });
 
-  it('emitToRoom on node A reaches a client connected to node B', async () => {
+  it('an emit on node A reaches a client connected to node B', async () => {
     const user = await newUser(a);
     const onB = await connect(b.url, { token: user.accessToken });
-    const realtimeA = a.app.get(RealtimeService);
-    realtimeA.joinUserToRoom(user.id, 'shared');
-    await eventually(async () => (await b.app.get(RealtimeService).nsp().local.in('room:shared').fetchSockets()).length === 1);
+    const roomsA = live(a);
+    roomsA.join(userRoom(user.id), roomChannel('shared'));
+    await eventually(async () => (await live(b).nsp.local.in(roomChannel('shared')).fetchSockets()).length === 1);
     const received = nextEvent(onB, 'message:new');
-    realtimeA.emitToRoom('shared', 'message:new', message('shared', 'm-x', user.id, 'across'));
+    roomsA.emit(roomChannel('shared'), 'message:new', message('shared', 'm-x', user.id, 'across'));
     expect(await received).toMatchObject({ id: 'm-x', text: 'across' });
     await eventually(() => a.app.get(RealtimeService).clusterNodes === 2, 5000);
   });
@@ -417,15 +425,15 @@ withRedis('Socket.IO /rooms across nodes (REDIS_URL)', () => {
   it('a client dropped from node A resumes on node B and gets what it missed', async () => {
     const user = await newUser(a);
     const onA = await connect(a.url, { token: user.accessToken });
-    const realtimeA = a.app.get(RealtimeService);
-    realtimeA.joinUserToRoom(user.id, 'roam');
-    await eventually(async () => (await realtimeA.nsp().local.in('room:roam').fetchSockets()).length === 1);
+    const roomsA = live(a);
+    roomsA.join(userRoom(user.id), roomChannel('roam'));
+    await eventually(async () => (await roomsA.nsp.local.in(roomChannel('roam')).fetchSockets()).length === 1);
     const first = nextEvent(onA, 'typing');
-    realtimeA.emitToRoom('roam', 'typing', { roomId: 'roam', userId: user.id });
+    roomsA.emit(roomChannel('roam'), 'typing', { roomId: 'roam', userId: user.id });
     await first;
 
     const resume = await dropConnection(onA, a, user.id);
-    realtimeA.emitToRoom('roam', 'message:new', message('roam', 'missed-x', user.id, 'while away'));
+    roomsA.emit(roomChannel('roam'), 'message:new', message('roam', 'missed-x', user.id, 'while away'));
 
     const onB = client(b.url, { token: user.accessToken }, resume);
     const missed = nextEvent(onB, 'message:new');
