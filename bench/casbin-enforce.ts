@@ -13,7 +13,7 @@ import { Logger } from '@nestjs/common';
 import { newEnforcer, newModelFromString } from 'casbin';
 import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { AccessSyncService } from '../src/access/access-sync.service';
 import { ACCESS_ACTIONS, ACCESS_OBJECTS, DEFAULT_ROLE_POLICIES, DEFAULT_TENANT_ROLES } from '../src/access/access.constants';
 import { AccessService } from '../src/access/access.service';
@@ -25,6 +25,7 @@ import { AppConfig } from '../src/common/config/app-config';
 import { dataSourceOptions } from '../src/common/database/data-source-options';
 import { EmbeddedPostgres } from '../src/common/database/embedded-postgres';
 import { runMigrations } from '../src/common/database/migrator';
+import type { Transactions } from '../src/common/database/transactions';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 100);
@@ -112,9 +113,16 @@ async function main(): Promise<void> {
     console.log(`seeded ${TENANTS} tenants x ${POLICIES} policies (+${LINKS} links, 3 roles each): ${rows.toLocaleString('en')} rows in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`);
     console.log(`node ${process.version}, PGlite (embedded, in memory)\n`);
 
-    const repository = new CasbinRuleRepository(dataSource);
-    const enforcers = new TenantEnforcers(repository);
-    const access = new AccessService(repository, enforcers, new AccessSyncService(enforcers, null, config));
+    // Outside Nest: no transaction is ever open here, so the data source's manager stands in for Transactions.
+    const outsideTransactions = {
+      manager: dataSource.manager,
+      active: false,
+      repository: <E extends ObjectLiteral>(entity: EntityTarget<E>) => dataSource.manager.getRepository(entity),
+      afterCommit: (hook: () => unknown) => void hook(),
+    } as unknown as Transactions;
+    const repository = new CasbinRuleRepository(outsideTransactions);
+    const enforcers = new TenantEnforcers(repository, outsideTransactions);
+    const access = new AccessService(repository, enforcers, new AccessSyncService(enforcers, outsideTransactions, null, config));
     const principalOf = (tenant: Tenant, i: number): Principal => ({ tenantId: tenant.id, userId: tenant.users[i % tenant.users.length], role: 'user', via: 'access-token' });
     const request = (i: number): [string, string] => [ACCESS_OBJECTS[i % ACCESS_OBJECTS.length], ACCESS_ACTIONS[i % ACCESS_ACTIONS.length]];
 

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const app = await createApp(config, embedded.url);
   try {
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(buildOpenApiDocument(app, version), null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify(await buildOpenApiDocument(app, version), null, 2)}\n`);
     console.log(`wrote ${out}`);
   } finally {
     await app.close();

@@ -99,7 +99,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
 
-  const document = buildOpenApiDocument(app, version);
+  const document = await buildOpenApiDocument(app, version);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     raw: ['json'],

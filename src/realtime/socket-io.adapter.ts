@@ -57,7 +57,7 @@ export class SocketIoAdapter extends IoAdapter {
     const realtime = this.app.get(RealtimeService);
     // With a namespace, Nest's IoAdapter answers the shared server's Namespace (typed as a Server).
     if (options?.namespace) realtime.register(created as unknown as Namespace);
-    else realtime.register(created.of('/'));
+    else realtime.register((created as Server).of('/'));
     return created as Server;
   }
 

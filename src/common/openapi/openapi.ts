@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import metadata from '../../metadata';
 import { ProblemDetails } from '../errors/problem.dto';
 import { problemResponse } from './api-problems.decorator';
 
@@ -11,8 +12,13 @@ const UNIVERSAL_DESCRIPTIONS: Record<number, string> = {
   500: 'Unexpected server error; the body carries the request id to quote.',
 };
 
-/** Builds the OpenAPI 3 document from the controllers' decorators. */
-export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
+/**
+ * Builds the OpenAPI 3 document from the controllers' decorators and what the @nestjs/swagger CLI
+ * plugin learned from the DTOs' types and doc comments (src/metadata.ts, `npm run openapi:metadata`;
+ * `nest build` applies the same plugin while compiling).
+ */
+export async function buildOpenApiDocument(app: INestApplication, version: string): Promise<OpenAPIObject> {
+  await SwaggerModule.loadPluginMetadata(metadata);
   const config = new DocumentBuilder()
     .setTitle('Collaboration backend API')
     .setDescription(
