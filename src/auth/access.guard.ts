@@ -10,8 +10,8 @@ import { AppException } from '../common/errors/app.exception';
 import { IS_PUBLIC } from '../common/http/public.decorator';
 import { credentialOf } from './strategies/credentials';
 
-/** The Passport strategies of a request, in order: an API key is recognised by its prefix, anything else is an access token. */
-const STRATEGIES = ['api-key', 'jwt'];
+/** The Passport strategies, in order: access tokens first (the common case); `ck_` credentials are left to the API-key strategy. */
+const STRATEGIES = ['jwt', 'api-key'];
 
 type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
