@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { AppException } from '../common/errors/app.exception';
-import { RoomMemberEntity } from './entities/room-member.entity';
-import { RoomEntity } from './entities/room.entity';
+import { AppException } from '../../common/errors/app.exception';
+import { RoomMembersRepository } from '../members/members.repository';
+import { RoomMemberEntity } from '../members/room-member.entity';
+import { RoomEntity } from './room.entity';
 import { RoomRole } from './rooms.constants';
 import { RoomsRepository } from './rooms.repository';
 
@@ -27,7 +27,7 @@ export const ROOM_PERMISSIONS = [
   'manage-moderators',
   'transfer-ownership',
   'delete-room',
-  // Room extras (docs/rooms.md, "Transcripts, invites, SIP, streaming, panels, module resources").
+  // Transcripts, panels, module resources, invites, SIP, streaming targets.
   'post-transcript',
   'edit-panels',
   'edit-module-resources',
@@ -67,15 +67,27 @@ export interface RoomGrant {
  */
 @Injectable()
 export class RoomAccess {
-  constructor(private readonly rooms: RoomsRepository) {}
+  constructor(
+    private readonly rooms: RoomsRepository,
+    private readonly members: RoomMembersRepository,
+  ) {}
 
-  /** With `lock`, the room row is locked FOR UPDATE in `manager`'s transaction (membership changes). */
-  async require(manager: EntityManager, actor: RoomActor, roomId: string, permission: RoomPermission, options: { lock?: boolean } = {}): Promise<RoomGrant> {
-    const room = await this.rooms.findRoom(manager, actor.tenantId, roomId, options.lock ?? false);
+  /**
+   * With `lock`, the room row is locked FOR UPDATE until the caller's transaction ends
+   * (membership changes); the lock needs one (`Transactions.run`).
+   */
+  async require(actor: RoomActor, roomId: string, permission: RoomPermission, options: { lock?: boolean } = {}): Promise<RoomGrant> {
+    const room = await this.rooms.findRoom(actor.tenantId, roomId, options.lock ?? false);
     if (!room) throw AppException.notFound('Room');
-    const membership = await this.rooms.findMembership(manager, actor.tenantId, room.id, actor.userId);
+    const membership = await this.members.findMembership(actor.tenantId, room.id, actor.userId);
     this.assert(membership, permission);
     return { room, membership };
+  }
+
+  /** Which of `userIds` are members of a room of the tenant whose room role grants `permission` (one query). */
+  async holders(tenantId: string, roomId: string, userIds: readonly string[], permission: RoomPermission): Promise<string[]> {
+    const memberships = await this.members.findMemberships(tenantId, roomId, userIds);
+    return memberships.filter((m) => this.can(m, permission)).map((m) => m.userId);
   }
 
   /** Whether `membership` (null: not a member) grants `permission`. */

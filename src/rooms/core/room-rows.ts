@@ -1,10 +1,11 @@
-import { DeepPartial, EntityManager, FindOptionsWhere, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { PageQueryDto, pageByCreatedAt } from '../common/pagination/pagination';
+import { DeepPartial, FindOptionsWhere, Repository, SelectQueryBuilder } from 'typeorm';
+import { PageQueryDto, pageByCreatedAt } from '../../common/pagination/pagination';
 
 /**
- * A row of one room of a tenant (transcripts, invites, streaming targets, panels, module
- * resources): the queries the room repositories share, always scoped by tenant.
+ * A row of one room of a tenant (transcripts, invites, SIP, streaming targets, panels, module
+ * resources): the queries their repositories share, always scoped by tenant. `rows` is the
+ * repository of Transactions (`transactions.repository(Entity)`), so each query joins the
+ * caller's transaction when one is open.
  */
 export interface RoomRow {
   id: string;
@@ -12,8 +13,6 @@ export interface RoomRow {
   roomId: string;
   createdAt: Date;
 }
-
-type RoomRowEntity<E extends RoomRow> = new () => E;
 
 /** A page of a room's rows, oldest first (`limit + 1` rows, see `toPage`); `narrow` adds a list's own filters. */
 export function findRoomRowsPage<E extends RoomRow>(
@@ -24,31 +23,16 @@ export function findRoomRowsPage<E extends RoomRow>(
   return pageByCreatedAt(qb, 'r', query).getMany();
 }
 
-/** One row of a room; with `lock`, locked FOR UPDATE in `manager`'s transaction. */
-export function findRoomRow<E extends RoomRow>(manager: EntityManager, entity: RoomRowEntity<E>, tenantId: string, roomId: string, id: string, lock = false): Promise<E | null> {
-  return manager.findOne(entity, { where: { tenantId, roomId, id } as FindOptionsWhere<E>, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) });
+/** One row of a room of the tenant; with `lock`, locked FOR UPDATE until the transaction ends. */
+export function findRoomRow<E extends RoomRow>(rows: Repository<E>, tenantId: string, roomId: string, id: string, lock = false): Promise<E | null> {
+  return rows.findOne({ where: { tenantId, roomId, id } as FindOptionsWhere<E>, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) });
 }
 
-/** Saves `values` as a new entity object: an INSERT, or an UPDATE when they carry the id of a stored row. */
-export function saveRoomRow<E extends RoomRow>(manager: EntityManager, entity: RoomRowEntity<E>, values: NoInfer<DeepPartial<E>> & { tenantId: string }): Promise<E> {
-  return manager.save(manager.create(entity, values as DeepPartial<E>));
+/** Saves `values` as a new entity object: an INSERT, or an UPDATE when they carry the id of a row read in the tenant. */
+export function saveRoomRow<E extends RoomRow>(rows: Repository<E>, values: NoInfer<DeepPartial<E>> & { tenantId: string }): Promise<E> {
+  return rows.save(rows.create(values as DeepPartial<E>));
 }
 
-/**
- * `INSERT ... ON CONFLICT DO NOTHING RETURNING id`, then the stored row of the tenant; null when a
- * unique key was taken (a join or invite code, an idempotency key). With `ignoreConflicts: false` a
- * conflict raises, as a plain INSERT.
- */
-export async function insertRowUnlessTaken<E extends ObjectLiteral & { id: string; tenantId: string }>(
-  manager: EntityManager, entity: new () => E, values: QueryDeepPartialEntity<E> & { tenantId: string }, ignoreConflicts = true,
-): Promise<E | null> {
-  const qb = manager.createQueryBuilder().insert().into(entity).values(values);
-  if (ignoreConflicts) qb.orIgnore();
-  const result = await qb.returning(['id']).execute();
-  const id = (result.raw as Array<{ id: string }>)[0]?.id;
-  return id ? manager.findOneByOrFail(entity, { tenantId: values.tenantId, id } as FindOptionsWhere<E>) : null;
-}
-
-export async function deleteRoomRow<E extends RoomRow>(manager: EntityManager, entity: RoomRowEntity<E>, tenantId: string, id: string): Promise<void> {
-  await manager.delete(entity, { tenantId, id } as FindOptionsWhere<E>);
+export async function deleteRoomRow<E extends RoomRow>(rows: Repository<E>, tenantId: string, id: string): Promise<void> {
+  await rows.delete({ tenantId, id } as FindOptionsWhere<E>);
 }

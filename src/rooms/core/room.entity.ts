@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { RoomType } from '../rooms.constants';
+import type { RoomType } from './rooms.constants';
 
 @Entity('rooms')
 export class RoomEntity {

@@ -1,4 +1,4 @@
-/** Room types (DESIGN.md section 6). */
+/** Room types. */
 export const ROOM_TYPES = ['CHAT', 'DASHBOARD', 'CALL'] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
 
@@ -20,3 +20,5 @@ export const BOT_NAME_MAX_LENGTH = 64;
 export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const JOIN_CODE_LENGTH = 9;
 export const JOIN_CODE_PATTERN = /^[A-HJKMNP-Z2-9]{9}$/;
+/** How often a colliding code is redrawn before giving up (31^9 codes: a collision is rare). */
+export const CODE_ATTEMPTS = 10;

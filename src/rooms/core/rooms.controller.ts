@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/auth/auth.decorators';
-import type { Principal } from '../common/auth/principal';
-import { uuidParam } from '../common/http/uuid-param';
-import { Page, PageOf } from '../common/pagination/pagination';
-import { CreateRoomDto, RoomDto, RoomQueryDto, TransferOwnershipDto, UpdateRoomDto } from './dto/room.dto';
+import { CurrentPrincipal } from '../../common/auth/auth.decorators';
+import type { Principal } from '../../common/auth/principal';
+import { uuidParam } from '../../common/http/uuid-param';
+import { Page, PageOf } from '../../common/pagination/pagination';
+import { CreateRoomDto, RoomDto, RoomQueryDto, TransferOwnershipDto, UpdateRoomDto } from './room.dto';
 import { RoomsService } from './rooms.service';
-import { Endpoint } from '../common/http/endpoint.decorator';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 
 const RoomPage = PageOf(RoomDto);
 

@@ -1,10 +1,6 @@
-import { SecretBox, mask } from '../common/crypto/crypto';
-import { RoomMemberDto } from './dto/room-member.dto';
-import { RoomMessageDto } from './dto/room-message.dto';
-import { RoomDto } from './dto/room.dto';
-import { RoomMessageEntity } from './entities/room-message.entity';
-import { RoomEntity } from './entities/room.entity';
-import { RoomMemberRow } from './rooms.repository';
+import { SecretBox, mask } from '../../common/crypto/crypto';
+import { RoomDto } from './room.dto';
+import { RoomEntity } from './room.entity';
 import { RoomRole } from './rooms.constants';
 
 /** A room as `myRole` sees it: join code and viz token in full only for members. */
@@ -24,26 +20,6 @@ export function toRoomDto(room: RoomEntity, myRole: RoomRole | null, secrets: Se
     myRole,
     createdAt: room.createdAt.toISOString(),
     updatedAt: room.updatedAt.toISOString(),
-  };
-}
-
-export function toRoomMemberDto(row: RoomMemberRow): RoomMemberDto {
-  return { userId: row.userId, username: row.username, displayName: row.displayName, role: row.role, joinedAt: row.joinedAt.toISOString() };
-}
-
-export function toRoomMessageDto(m: RoomMessageEntity): RoomMessageDto {
-  return {
-    id: m.id,
-    roomId: m.roomId,
-    authorId: m.authorId,
-    kind: m.kind,
-    botName: m.botName,
-    text: m.deletedAt ? '' : m.text,
-    clientMessageId: m.clientMessageId,
-    deleted: m.deletedAt !== null,
-    createdAt: m.createdAt.toISOString(),
-    editedAt: m.editedAt?.toISOString() ?? null,
-    deletedAt: m.deletedAt?.toISOString() ?? null,
   };
 }
 

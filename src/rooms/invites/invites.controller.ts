@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal } from '../common/auth/auth.decorators';
-import type { Principal } from '../common/auth/principal';
-import { uuidParam } from '../common/http/uuid-param';
-import { PageOf, PageQueryDto } from '../common/pagination/pagination';
-import { CreateInviteDto, RedeemInviteResultDto, RoomInviteDto } from './dto/room-extras.dto';
-import { RoomInvitesService } from './room-invites.service';
-import { Endpoint } from '../common/http/endpoint.decorator';
+import { CurrentPrincipal } from '../../common/auth/auth.decorators';
+import type { Principal } from '../../common/auth/principal';
+import { uuidParam } from '../../common/http/uuid-param';
+import { PageOf, PageQueryDto } from '../../common/pagination/pagination';
+import { RoomInvitesService } from './invites.service';
+import { CreateInviteDto, RedeemInviteResultDto, RoomInviteDto } from './room-invite.dto';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 
 const RoomInvitePage = PageOf(RoomInviteDto);
 

@@ -1,24 +1,24 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/auth/auth.decorators';
-import type { Principal } from '../common/auth/principal';
-import { uuidParam } from '../common/http/uuid-param';
-import { Page, PageOf, PageQueryDto } from '../common/pagination/pagination';
-import { AddRoomMemberDto, RoomMemberDto, UpdateRoomMemberDto } from './dto/room-member.dto';
-import { RoomsService } from './rooms.service';
-import { Endpoint } from '../common/http/endpoint.decorator';
+import { CurrentPrincipal } from '../../common/auth/auth.decorators';
+import type { Principal } from '../../common/auth/principal';
+import { uuidParam } from '../../common/http/uuid-param';
+import { Page, PageOf, PageQueryDto } from '../../common/pagination/pagination';
+import { RoomMembersService } from './members.service';
+import { AddRoomMemberDto, RoomMemberDto, UpdateRoomMemberDto } from './room-member.dto';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 
 const RoomMemberPage = PageOf(RoomMemberDto);
 
 @ApiTags('rooms')
 @Controller('rooms/:id')
 export class RoomMembersController {
-  constructor(private readonly rooms: RoomsService) {}
+  constructor(private readonly members: RoomMembersService) {}
 
   @Get('members')
   @Endpoint({ summary: 'List the members of a room (by join time)', access: ['rooms', 'read'], ok: RoomMemberPage, problems: [404] })
   listRoomMembers(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto): Promise<Page<RoomMemberDto>> {
-    return this.rooms.listMembers(p, id, query);
+    return this.members.list(p, id, query);
   }
 
   @Post('members')
@@ -29,7 +29,7 @@ export class RoomMembersController {
     problems: [404, 409],
   })
   addRoomMember(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Body() dto: AddRoomMemberDto): Promise<RoomMemberDto> {
-    return this.rooms.addMember(p, id, dto);
+    return this.members.add(p, id, dto);
   }
 
   @Patch('members/:userId')
@@ -45,7 +45,7 @@ export class RoomMembersController {
     @Param('userId', uuidParam('userId')) userId: string,
     @Body() dto: UpdateRoomMemberDto,
   ): Promise<RoomMemberDto> {
-    return this.rooms.updateMember(p, id, userId, dto);
+    return this.members.update(p, id, userId, dto);
   }
 
   @Delete('members/:userId')
@@ -56,7 +56,7 @@ export class RoomMembersController {
     problems: [404, 409],
   })
   removeRoomMember(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Param('userId', uuidParam('userId')) userId: string): Promise<void> {
-    return this.rooms.removeMember(p, id, userId);
+    return this.members.remove(p, id, userId);
   }
 
   @Post('leave')
@@ -67,6 +67,6 @@ export class RoomMembersController {
     problems: [404, 409],
   })
   leaveRoom(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<void> {
-    return this.rooms.leave(p, id);
+    return this.members.leave(p, id);
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
-import { ASSIGNABLE_ROOM_ROLES, AssignableRoomRole, ROOM_ROLES, RoomRole } from '../rooms.constants';
+import { ASSIGNABLE_ROOM_ROLES, AssignableRoomRole, ROOM_ROLES, RoomRole } from '../core/rooms.constants';
 
 export class RoomMemberDto {
   @ApiProperty({ format: 'uuid' }) userId!: string;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { RoomRole } from '../rooms.constants';
+import type { RoomRole } from '../core/rooms.constants';
 
 @Entity('room_members')
 export class RoomMemberEntity {

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal } from '../common/auth/auth.decorators';
-import type { Principal } from '../common/auth/principal';
-import { uuidParam } from '../common/http/uuid-param';
-import { EditRoomMessageDto, PostBotMessageDto, PostRoomMessageDto, RoomMessageDto, RoomMessagePageDto, RoomMessageQueryDto } from './dto/room-message.dto';
-import { PostedMessage, RoomMessagesService } from './room-messages.service';
-import { Endpoint } from '../common/http/endpoint.decorator';
+import { CurrentPrincipal } from '../../common/auth/auth.decorators';
+import type { Principal } from '../../common/auth/principal';
+import { uuidParam } from '../../common/http/uuid-param';
+import { Endpoint } from '../../common/http/endpoint.decorator';
+import { PostedMessage, RoomMessagesService } from './messages.service';
+import { EditRoomMessageDto, PostBotMessageDto, PostRoomMessageDto, RoomMessageDto, RoomMessagePageDto, RoomMessageQueryDto } from './room-message.dto';
 
 /** 201 for a new message, 200 when the clientMessageId was seen before (nothing created). */
 function replyPosted({ message, created }: PostedMessage, reply: FastifyReply): RoomMessageDto {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
-import { RoomMessageEntity } from './entities/room-message.entity';
-import { insertRowUnlessTaken } from './room-rows';
+import { IsNull, Repository } from 'typeorm';
+import { insertUnlessTaken } from '../../common/database/insert-unless-taken';
+import { Transactions } from '../../common/database/transactions';
+import { RoomMessageEntity } from './room-message.entity';
 
 export interface MessagePageQuery {
   limit: number;
@@ -12,12 +12,18 @@ export interface MessagePageQuery {
   after?: string;
 }
 
+/** `room_messages`, every query scoped to one tenant, in the caller's transaction when one is open. */
 @Injectable()
 export class RoomMessagesRepository {
-  constructor(@InjectRepository(RoomMessageEntity) private readonly messages: Repository<RoomMessageEntity>) {}
+  constructor(private readonly transactions: Transactions) {}
 
-  findMessage(manager: EntityManager, tenantId: string, roomId: string, id: string, lock = false): Promise<RoomMessageEntity | null> {
-    return manager.findOne(RoomMessageEntity, { where: { tenantId, roomId, id }, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) });
+  private get messages(): Repository<RoomMessageEntity> {
+    return this.transactions.repository(RoomMessageEntity);
+  }
+
+  /** With `lock`, the row is locked FOR UPDATE until the transaction ends. */
+  findMessage(tenantId: string, roomId: string, id: string, lock = false): Promise<RoomMessageEntity | null> {
+    return this.messages.findOne({ where: { tenantId, roomId, id }, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) });
   }
 
   exists(tenantId: string, roomId: string, id: string): Promise<boolean> {
@@ -25,18 +31,19 @@ export class RoomMessagesRepository {
   }
 
   /** The message stored under an idempotency key: the author's, or (authorId null) a bot's in the room. */
-  findByClientMessageId(manager: EntityManager, tenantId: string, roomId: string, authorId: string | null, clientMessageId: string): Promise<RoomMessageEntity | null> {
+  findByClientMessageId(tenantId: string, roomId: string, authorId: string | null, clientMessageId: string): Promise<RoomMessageEntity | null> {
     const author = authorId === null ? { authorId: IsNull(), kind: 'bot' as const } : { authorId };
-    return manager.findOneBy(RoomMessageEntity, { tenantId, roomId, clientMessageId, ...author });
+    return this.messages.findOneBy({ tenantId, roomId, clientMessageId, ...author });
   }
 
   /** Inserts a message; null when its author (or, for a bot message, the room) already has one with the same clientMessageId. */
-  insertUnlessDuplicate(manager: EntityManager, values: Partial<RoomMessageEntity> & { tenantId: string }): Promise<RoomMessageEntity | null> {
-    return insertRowUnlessTaken(manager, RoomMessageEntity, values, Boolean(values.clientMessageId));
+  insertUnlessDuplicate(values: Partial<RoomMessageEntity> & { tenantId: string }): Promise<RoomMessageEntity | null> {
+    return insertUnlessTaken(this.transactions, RoomMessageEntity, values, { ignoreConflicts: Boolean(values.clientMessageId) });
   }
 
-  save(manager: EntityManager, message: RoomMessageEntity): Promise<RoomMessageEntity> {
-    return manager.save(message);
+  /** Writes back a message read (and locked) in its tenant. */
+  save(message: RoomMessageEntity): Promise<RoomMessageEntity> {
+    return this.messages.save(message);
   }
 
   /**
@@ -45,7 +52,7 @@ export class RoomMessagesRepository {
    */
   findPage(tenantId: string, roomId: string, query: MessagePageQuery): Promise<RoomMessageEntity[]> {
     const qb = this.messages.createQueryBuilder('m').where('m.tenant_id = :tenantId AND m.room_id = :roomId', { tenantId, roomId });
-    const anchor = `(SELECT a.created_at, a.id FROM room_messages a WHERE a.id = :anchor AND a.room_id = :roomId)`;
+    const anchor = `(SELECT a.created_at, a.id FROM room_messages a WHERE a.tenant_id = :tenantId AND a.room_id = :roomId AND a.id = :anchor)`;
     const ascending = query.after !== undefined;
     if (query.before) qb.andWhere(`(m.created_at, m.id) < ${anchor}`, { anchor: query.before });
     if (query.after) qb.andWhere(`(m.created_at, m.id) > ${anchor}`, { anchor: query.after });

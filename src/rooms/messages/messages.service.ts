@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { Tx, transaction } from '../common/database/transaction';
-import { AppException } from '../common/errors/app.exception';
-import { EditRoomMessageDto, PostBotMessageDto, PostRoomMessageDto, RoomMessageDto, RoomMessagePageDto, RoomMessageQueryDto } from './dto/room-message.dto';
-import { RoomMessageEntity } from './entities/room-message.entity';
-import { RoomAccess, RoomActor } from './room-access';
-import { RoomEvents } from './room-events';
-import { RoomMessagesRepository } from './room-messages.repository';
-import { toRoomMessageDto } from './rooms.mapper';
+import { AuditService } from '../../audit/audit.service';
+import { Transactions } from '../../common/database/transactions';
+import { AppException } from '../../common/errors/app.exception';
+import { DomainEvents } from '../../common/events/domain-events';
+import { RoomAccess, RoomActor } from '../core/room-access';
+import { toRoomMessageDto } from './messages.mapper';
+import { RoomMessagesRepository } from './messages.repository';
+import { EditRoomMessageDto, PostBotMessageDto, PostRoomMessageDto, RoomMessageDto, RoomMessagePageDto, RoomMessageQueryDto } from './room-message.dto';
+import { RoomMessageEntity } from './room-message.entity';
 
 type NewMessage = Pick<RoomMessageEntity, 'tenantId' | 'roomId' | 'authorId' | 'kind' | 'botName' | 'text' | 'clientMessageId'>;
 
@@ -19,22 +18,23 @@ export interface PostedMessage {
 }
 
 /**
- * Room messages. Posting is not audited (the message row records author and time), except for bot
- * messages; edits and deletions are, without the text. Events go out after commit for the gateway.
+ * Room messages, bot messages included. Posting is not audited (the message row records author
+ * and time), except for bot messages; edits and deletions are, without the text. Each change is
+ * published as a domain event (after commit), which the gateway fans out.
  */
 @Injectable()
 export class RoomMessagesService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly messages: RoomMessagesRepository,
     private readonly access: RoomAccess,
-    private readonly events: RoomEvents,
+    private readonly events: DomainEvents,
     private readonly audit: AuditService,
   ) {}
 
   async list(actor: RoomActor, roomId: string, query: RoomMessageQueryDto): Promise<RoomMessagePageDto> {
     if (query.before && query.after) throw AppException.invalidField('after', 'before and after cannot be combined', 'exclusive');
-    const { room } = await this.access.require(this.dataSource.manager, actor, roomId, 'read');
+    const { room } = await this.access.require(actor, roomId, 'read');
     for (const field of ['before', 'after'] as const) {
       const anchor = query[field];
       if (anchor && !(await this.messages.exists(actor.tenantId, room.id, anchor))) {
@@ -49,9 +49,9 @@ export class RoomMessagesService {
 
   /** Stores a message of the actor; a repeated clientMessageId returns the stored one (created: false). */
   async post(actor: RoomActor, roomId: string, dto: PostRoomMessageDto): Promise<PostedMessage> {
-    return transaction(this.dataSource, async (tx) => {
-      const { room } = await this.access.require(tx.manager, actor, roomId, 'post-message');
-      return this.store(tx, { tenantId: actor.tenantId, roomId: room.id, authorId: actor.userId, kind: 'user', botName: null, text: dto.text, clientMessageId: dto.clientMessageId ?? null });
+    return this.transactions.run(async () => {
+      const { room } = await this.access.require(actor, roomId, 'post-message');
+      return this.store({ tenantId: actor.tenantId, roomId: room.id, authorId: actor.userId, kind: 'user', botName: null, text: dto.text, clientMessageId: dto.clientMessageId ?? null });
     });
   }
 
@@ -61,13 +61,13 @@ export class RoomMessagesService {
    * stored under it in this room. Audited, since the row does not say who posted it.
    */
   async postBot(actor: RoomActor, roomId: string, dto: PostBotMessageDto): Promise<PostedMessage> {
-    return transaction(this.dataSource, async (tx) => {
-      const { room } = await this.access.require(tx.manager, actor, roomId, 'post-bot-message');
-      const posted = await this.store(tx, {
+    return this.transactions.run(async () => {
+      const { room } = await this.access.require(actor, roomId, 'post-bot-message');
+      const posted = await this.store({
         tenantId: actor.tenantId, roomId: room.id, authorId: null, kind: 'bot', botName: dto.botName, text: dto.text, clientMessageId: dto.clientMessageId ?? null,
       });
       if (posted.created) {
-        await this.audit.record(tx.manager, {
+        await this.audit.record({
           action: 'room.message.bot-post', resourceType: 'room-message', resourceId: posted.message.id, tenantId: actor.tenantId, actorId: actor.userId,
           newValue: { roomId: room.id, botName: dto.botName },
         });
@@ -77,53 +77,53 @@ export class RoomMessagesService {
   }
 
   async edit(actor: RoomActor, roomId: string, messageId: string, dto: EditRoomMessageDto): Promise<RoomMessageDto> {
-    return transaction(this.dataSource, async (tx) => {
-      const { room } = await this.access.require(tx.manager, actor, roomId, 'edit-own-message');
-      const message = await this.messages.findMessage(tx.manager, actor.tenantId, room.id, messageId, true);
+    return this.transactions.run(async () => {
+      const { room } = await this.access.require(actor, roomId, 'edit-own-message');
+      const message = await this.messages.findMessage(actor.tenantId, room.id, messageId, true);
       if (!message) throw AppException.notFound('Message');
       if (message.authorId !== actor.userId) throw AppException.forbidden('Only the author can edit a message.', 'not-message-author');
       if (message.deletedAt) throw AppException.conflict('The message was deleted.', 'message-deleted');
       message.text = dto.text;
       message.editedAt = new Date();
-      const saved = toRoomMessageDto(await this.messages.save(tx.manager, message));
-      await this.audit.record(tx.manager, {
+      const saved = toRoomMessageDto(await this.messages.save(message));
+      await this.audit.record({
         action: 'room.message.edit', resourceType: 'room-message', resourceId: message.id, tenantId: actor.tenantId, actorId: actor.userId,
         newValue: { roomId: room.id, editedAt: saved.editedAt },
       });
-      tx.afterCommit(() => this.events.emit('message.edited', { tenantId: actor.tenantId, roomId: room.id, message: saved }));
+      this.events.emit('room.message.edited', { tenantId: actor.tenantId, roomId: room.id, message: saved });
       return saved;
     });
   }
 
   /** Soft delete: the text goes, the row stays (listed as deleted). Deleting a deleted message is a no-op. */
   async remove(actor: RoomActor, roomId: string, messageId: string): Promise<void> {
-    await transaction(this.dataSource, async (tx) => {
-      const { room, membership } = await this.access.require(tx.manager, actor, roomId, 'read');
-      const message = await this.messages.findMessage(tx.manager, actor.tenantId, room.id, messageId, true);
+    await this.transactions.run(async () => {
+      const { room, membership } = await this.access.require(actor, roomId, 'read');
+      const message = await this.messages.findMessage(actor.tenantId, room.id, messageId, true);
       if (!message) throw AppException.notFound('Message');
       const own = message.authorId !== null && message.authorId === actor.userId;
       this.access.assert(membership, own ? 'delete-own-message' : 'delete-any-message');
       if (message.deletedAt) return;
       message.text = '';
       message.deletedAt = new Date();
-      const saved = toRoomMessageDto(await this.messages.save(tx.manager, message));
-      await this.audit.record(tx.manager, {
+      const saved = toRoomMessageDto(await this.messages.save(message));
+      await this.audit.record({
         action: 'room.message.delete', resourceType: 'room-message', resourceId: message.id, tenantId: actor.tenantId, actorId: actor.userId,
         oldValue: { roomId: room.id, authorId: message.authorId, kind: message.kind }, newValue: { byModerator: !own },
       });
-      tx.afterCommit(() => this.events.emit('message.deleted', { tenantId: actor.tenantId, roomId: room.id, message: saved }));
+      this.events.emit('room.message.deleted', { tenantId: actor.tenantId, roomId: room.id, message: saved });
     });
   }
 
-  /** Inserts the message unless its idempotency key was used; emits `message.posted` after commit when it is new. */
-  private async store(tx: Tx, values: NewMessage): Promise<PostedMessage> {
-    const inserted = await this.messages.insertUnlessDuplicate(tx.manager, values);
+  /** Inserts the message unless its idempotency key was used; publishes `room.message.posted` when it is new. */
+  private async store(values: NewMessage): Promise<PostedMessage> {
+    const inserted = await this.messages.insertUnlessDuplicate(values);
     if (!inserted) {
-      const existing = await this.messages.findByClientMessageId(tx.manager, values.tenantId, values.roomId, values.authorId, values.clientMessageId!);
+      const existing = await this.messages.findByClientMessageId(values.tenantId, values.roomId, values.authorId, values.clientMessageId!);
       return { message: toRoomMessageDto(existing!), created: false };
     }
     const message = toRoomMessageDto(inserted);
-    tx.afterCommit(() => this.events.emit('message.posted', { tenantId: values.tenantId, roomId: values.roomId, message }));
+    this.events.emit('room.message.posted', { tenantId: values.tenantId, roomId: values.roomId, message });
     return { message, created: true };
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { BOT_NAME_MAX_LENGTH, MESSAGE_KINDS, MESSAGE_MAX_LENGTH, MessageKind } from '../rooms.constants';
+import { BOT_NAME_MAX_LENGTH, MESSAGE_KINDS, MESSAGE_MAX_LENGTH, MessageKind } from '../core/rooms.constants';
 
 export const MESSAGE_PAGE_MAX = 100;
 export const MESSAGE_PAGE_DEFAULT = 50;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { MessageKind } from '../rooms.constants';
+import type { MessageKind } from '../core/rooms.constants';
 
 @Entity('room_messages')
 export class RoomMessageEntity {

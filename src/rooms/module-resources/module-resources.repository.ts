@@ -1,42 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
-import { PageQueryDto } from '../common/pagination/pagination';
-import { ModuleResourceQueryDto } from './dto/room-extras.dto';
-import { DashboardPanelEntity, ModuleResourceEntity } from './entities/room-extras.entity';
-import { deleteRoomRow, findRoomRow, findRoomRowsPage, saveRoomRow } from './room-rows';
+import { Repository } from 'typeorm';
+import { Transactions } from '../../common/database/transactions';
+import { deleteRoomRow, findRoomRow, findRoomRowsPage, saveRoomRow } from '../core/room-rows';
+import { ModuleResourceQueryDto } from './module-resource.dto';
+import { ModuleResourceEntity } from './module-resource.entity';
 
-/** Dashboard panels and module resources of a room. */
+/** `module_resources`, every query scoped to one tenant, in the caller's transaction when one is open. */
 @Injectable()
-export class RoomContentRepository {
-  constructor(
-    @InjectRepository(DashboardPanelEntity) private readonly panels: Repository<DashboardPanelEntity>,
-    @InjectRepository(ModuleResourceEntity) private readonly resources: Repository<ModuleResourceEntity>,
-  ) {}
+export class ModuleResourcesRepository {
+  constructor(private readonly transactions: Transactions) {}
 
-  // ---- dashboard panels ----------------------------------------------------------------------
-
-  findPanelsPage(tenantId: string, roomId: string, query: PageQueryDto): Promise<DashboardPanelEntity[]> {
-    return findRoomRowsPage(this.panels, tenantId, roomId, query);
+  private get resources(): Repository<ModuleResourceEntity> {
+    return this.transactions.repository(ModuleResourceEntity);
   }
-
-  findPanel(manager: EntityManager, tenantId: string, roomId: string, id: string, lock = false): Promise<DashboardPanelEntity | null> {
-    return findRoomRow(manager, DashboardPanelEntity, tenantId, roomId, id, lock);
-  }
-
-  insertPanel(manager: EntityManager, values: Partial<DashboardPanelEntity> & { tenantId: string }): Promise<DashboardPanelEntity> {
-    return saveRoomRow(manager, DashboardPanelEntity, values);
-  }
-
-  savePanel(manager: EntityManager, panel: DashboardPanelEntity): Promise<DashboardPanelEntity> {
-    return manager.save(panel);
-  }
-
-  deletePanel(manager: EntityManager, tenantId: string, id: string): Promise<void> {
-    return deleteRoomRow(manager, DashboardPanelEntity, tenantId, id);
-  }
-
-  // ---- module resources ----------------------------------------------------------------------
 
   /** Optionally of one namespace and one tag. */
   findModuleResourcesPage(tenantId: string, roomId: string, query: ModuleResourceQueryDto): Promise<ModuleResourceEntity[]> {
@@ -46,19 +22,20 @@ export class RoomContentRepository {
     });
   }
 
-  findModuleResource(manager: EntityManager, tenantId: string, roomId: string, id: string, lock = false): Promise<ModuleResourceEntity | null> {
-    return findRoomRow(manager, ModuleResourceEntity, tenantId, roomId, id, lock);
+  findModuleResource(tenantId: string, roomId: string, id: string, lock = false): Promise<ModuleResourceEntity | null> {
+    return findRoomRow(this.resources, tenantId, roomId, id, lock);
   }
 
-  insertModuleResource(manager: EntityManager, values: Partial<ModuleResourceEntity> & { tenantId: string }): Promise<ModuleResourceEntity> {
-    return saveRoomRow(manager, ModuleResourceEntity, values);
+  insertModuleResource(values: Partial<ModuleResourceEntity> & { tenantId: string }): Promise<ModuleResourceEntity> {
+    return saveRoomRow(this.resources, values);
   }
 
-  saveModuleResource(manager: EntityManager, resource: ModuleResourceEntity): Promise<ModuleResourceEntity> {
-    return manager.save(resource);
+  /** Writes back a resource read (and locked) in its tenant. */
+  saveModuleResource(resource: ModuleResourceEntity): Promise<ModuleResourceEntity> {
+    return this.resources.save(resource);
   }
 
-  deleteModuleResource(manager: EntityManager, tenantId: string, id: string): Promise<void> {
-    return deleteRoomRow(manager, ModuleResourceEntity, tenantId, id);
+  deleteModuleResource(tenantId: string, id: string): Promise<void> {
+    return deleteRoomRow(this.resources, tenantId, id);
   }
 }

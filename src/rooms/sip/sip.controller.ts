@@ -1,21 +1,18 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/auth/auth.decorators';
-import type { Principal } from '../common/auth/principal';
-import { uuidParam } from '../common/http/uuid-param';
-import { PageOf, PageQueryDto } from '../common/pagination/pagination';
-import { CreateStreamingTargetDto, PutSipConfigDto, RoomSipConfigDto, StreamingTargetDto, UpdateStreamingTargetDto } from './dto/room-extras.dto';
-import { RoomMediaService } from './room-media.service';
-import { Endpoint } from '../common/http/endpoint.decorator';
-
-const StreamingTargetPage = PageOf(StreamingTargetDto);
+import { CurrentPrincipal } from '../../common/auth/auth.decorators';
+import type { Principal } from '../../common/auth/principal';
+import { Endpoint } from '../../common/http/endpoint.decorator';
+import { uuidParam } from '../../common/http/uuid-param';
+import { PutSipConfigDto, RoomSipConfigDto } from './sip-config.dto';
+import { RoomSipService } from './sip.service';
 
 @ApiTags('rooms')
-@Controller('rooms/:id')
-export class RoomMediaController {
-  constructor(private readonly media: RoomMediaService) {}
+@Controller('rooms/:id/sip')
+export class RoomSipController {
+  constructor(private readonly sip: RoomSipService) {}
 
-  @Get('sip')
+  @Get()
   @Endpoint({
     summary: "The room's SIP dial-in (members; the PIN in full for moderators and the owner, masked otherwise)",
     access: ['rooms', 'read'],
@@ -23,10 +20,10 @@ export class RoomMediaController {
     problems: [404],
   })
   getRoomSip(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<RoomSipConfigDto> {
-    return this.media.getSip(p, id);
+    return this.sip.get(p, id);
   }
 
-  @Put('sip')
+  @Put()
   @Endpoint({
     summary: "Set the room's SIP dial-in (moderators and the owner)",
     access: ['rooms', 'update'],
@@ -34,10 +31,10 @@ export class RoomMediaController {
     problems: [404, 409],
   })
   putRoomSip(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Body() dto: PutSipConfigDto): Promise<RoomSipConfigDto> {
-    return this.media.putSip(p, id, dto);
+    return this.sip.put(p, id, dto);
   }
 
-  @Delete('sip')
+  @Delete()
   @Endpoint({
     summary: "Remove the room's SIP dial-in (moderators and the owner)",
     access: ['rooms', 'update'],
@@ -45,50 +42,6 @@ export class RoomMediaController {
     problems: [404],
   })
   deleteRoomSip(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<void> {
-    return this.media.deleteSip(p, id);
-  }
-
-  @Get('streaming-targets')
-  @Endpoint({
-    summary: 'List streaming targets (members; stream keys always masked)',
-    access: ['rooms', 'read'],
-    ok: StreamingTargetPage,
-    problems: [404],
-  })
-  listRoomStreamingTargets(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
-    return this.media.listTargets(p, id, query);
-  }
-
-  @Post('streaming-targets')
-  @Endpoint({
-    summary: 'Add a streaming target (moderators and the owner)',
-    access: ['rooms', 'update'],
-    created: StreamingTargetDto,
-    problems: [404],
-  })
-  createRoomStreamingTarget(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Body() dto: CreateStreamingTargetDto): Promise<StreamingTargetDto> {
-    return this.media.createTarget(p, id, dto);
-  }
-
-  @Patch('streaming-targets/:targetId')
-  @Endpoint({
-    summary: 'Change a streaming target (moderators and the owner)',
-    access: ['rooms', 'update'],
-    ok: StreamingTargetDto,
-    problems: [404],
-  })
-  updateRoomStreamingTarget(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', uuidParam('id')) id: string,
-    @Param('targetId', uuidParam('targetId')) targetId: string,
-    @Body() dto: UpdateStreamingTargetDto,
-  ): Promise<StreamingTargetDto> {
-    return this.media.updateTarget(p, id, targetId, dto);
-  }
-
-  @Delete('streaming-targets/:targetId')
-  @Endpoint({ summary: 'Remove a streaming target (moderators and the owner)', access: ['rooms', 'update'], noContent: 'Removed', problems: [404] })
-  deleteRoomStreamingTarget(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Param('targetId', uuidParam('targetId')) targetId: string): Promise<void> {
-    return this.media.deleteTarget(p, id, targetId);
+    return this.sip.remove(p, id);
   }
 }

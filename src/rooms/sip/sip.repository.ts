@@ -1,49 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
-import { PageQueryDto } from '../common/pagination/pagination';
-import { RoomSipConfigEntity, RoomStreamingTargetEntity } from './entities/room-extras.entity';
-import { deleteRoomRow, findRoomRow, findRoomRowsPage, saveRoomRow } from './room-rows';
+import { Repository } from 'typeorm';
+import { Transactions } from '../../common/database/transactions';
+import { deleteRoomRow, saveRoomRow } from '../core/room-rows';
+import { RoomSipConfigEntity } from './room-sip-config.entity';
 
-/** A room's SIP dial-in configuration and its streaming targets. */
+/** `room_sip_configs` (one per room), every query scoped to one tenant, in the caller's transaction when one is open. */
 @Injectable()
-export class RoomMediaRepository {
-  constructor(@InjectRepository(RoomStreamingTargetEntity) private readonly targets: Repository<RoomStreamingTargetEntity>) {}
+export class RoomSipRepository {
+  constructor(private readonly transactions: Transactions) {}
 
-  // ---- SIP -----------------------------------------------------------------------------------
-
-  findSipConfig(manager: EntityManager, tenantId: string, roomId: string): Promise<RoomSipConfigEntity | null> {
-    return manager.findOneBy(RoomSipConfigEntity, { tenantId, roomId });
+  private get configs(): Repository<RoomSipConfigEntity> {
+    return this.transactions.repository(RoomSipConfigEntity);
   }
 
-  /** Inserts the configuration, or updates it when `config` carries the id of a stored one. */
-  saveSipConfig(manager: EntityManager, config: Partial<RoomSipConfigEntity> & { tenantId: string }): Promise<RoomSipConfigEntity> {
-    return saveRoomRow(manager, RoomSipConfigEntity, config);
+  findSipConfig(tenantId: string, roomId: string): Promise<RoomSipConfigEntity | null> {
+    return this.configs.findOneBy({ tenantId, roomId });
   }
 
-  deleteSipConfig(manager: EntityManager, tenantId: string, id: string): Promise<void> {
-    return deleteRoomRow(manager, RoomSipConfigEntity, tenantId, id);
+  /** Inserts the configuration, or updates it when `config` carries the id of one read in the tenant. */
+  saveSipConfig(config: Partial<RoomSipConfigEntity> & { tenantId: string }): Promise<RoomSipConfigEntity> {
+    return saveRoomRow(this.configs, config);
   }
 
-  // ---- streaming targets ---------------------------------------------------------------------
-
-  findStreamingTargetsPage(tenantId: string, roomId: string, query: PageQueryDto): Promise<RoomStreamingTargetEntity[]> {
-    return findRoomRowsPage(this.targets, tenantId, roomId, query);
-  }
-
-  findStreamingTarget(manager: EntityManager, tenantId: string, roomId: string, id: string, lock = false): Promise<RoomStreamingTargetEntity | null> {
-    return findRoomRow(manager, RoomStreamingTargetEntity, tenantId, roomId, id, lock);
-  }
-
-  insertStreamingTarget(manager: EntityManager, values: Partial<RoomStreamingTargetEntity> & { tenantId: string }): Promise<RoomStreamingTargetEntity> {
-    return saveRoomRow(manager, RoomStreamingTargetEntity, values);
-  }
-
-  saveStreamingTarget(manager: EntityManager, target: RoomStreamingTargetEntity): Promise<RoomStreamingTargetEntity> {
-    return manager.save(target);
-  }
-
-  deleteStreamingTarget(manager: EntityManager, tenantId: string, id: string): Promise<void> {
-    return deleteRoomRow(manager, RoomStreamingTargetEntity, tenantId, id);
+  deleteSipConfig(tenantId: string, id: string): Promise<void> {
+    return deleteRoomRow(this.configs, tenantId, id);
   }
 }

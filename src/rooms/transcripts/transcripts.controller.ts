@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal } from '../common/auth/auth.decorators';
-import type { Principal } from '../common/auth/principal';
-import { uuidParam } from '../common/http/uuid-param';
-import { PageOf, PageQueryDto } from '../common/pagination/pagination';
-import { AppendTranscriptDto, RoomTranscriptDto, TranscriptExportQueryDto } from './dto/room-extras.dto';
-import { RoomTranscriptsService, toTxt, toVtt } from './room-transcripts.service';
-import { Endpoint } from '../common/http/endpoint.decorator';
+import { CurrentPrincipal } from '../../common/auth/auth.decorators';
+import type { Principal } from '../../common/auth/principal';
+import { uuidParam } from '../../common/http/uuid-param';
+import { PageOf, PageQueryDto } from '../../common/pagination/pagination';
+import { AppendTranscriptDto, RoomTranscriptDto, TranscriptExportQueryDto } from './room-transcript.dto';
+import { RoomTranscriptsService } from './transcripts.service';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 
 const RoomTranscriptPage = PageOf(RoomTranscriptDto);
 
@@ -31,7 +31,7 @@ export class RoomTranscriptsController {
   @Endpoint({
     summary: 'Export the transcript as plain text (`format=txt`) or WebVTT (`format=vtt`)',
     access: ['rooms', 'read'],
-    ok: { type: 'string', description: 'The transcript: text/plain for txt, text/vtt for vtt.' },
+    ok: { type: String, description: 'The transcript: text/plain for txt, text/vtt for vtt.' },
     problems: [404],
   })
   @Header('cache-control', 'no-store')
@@ -42,9 +42,9 @@ export class RoomTranscriptsController {
     @Query() query: TranscriptExportQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const segments = await this.transcripts.exportAll(p, id);
-    reply.header('content-type', query.format === 'vtt' ? 'text/vtt; charset=utf-8' : 'text/plain; charset=utf-8');
-    return query.format === 'vtt' ? toVtt(segments) : toTxt(segments);
+    const file = await this.transcripts.export(p, id, query.format);
+    reply.header('content-type', file.contentType);
+    return file.body;
   }
 
   @Post()

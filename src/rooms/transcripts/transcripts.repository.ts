@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
-import { PageQueryDto } from '../common/pagination/pagination';
-import { RoomTranscriptEntity } from './entities/room-extras.entity';
-import { findRoomRowsPage, saveRoomRow } from './room-rows';
+import { Repository } from 'typeorm';
+import { Transactions } from '../../common/database/transactions';
+import { PageQueryDto } from '../../common/pagination/pagination';
+import { findRoomRowsPage, saveRoomRow } from '../core/room-rows';
+import { RoomTranscriptEntity } from './room-transcript.entity';
 
+/** `room_transcripts`, every query scoped to one tenant, in the caller's transaction when one is open. */
 @Injectable()
 export class RoomTranscriptsRepository {
-  constructor(@InjectRepository(RoomTranscriptEntity) private readonly transcripts: Repository<RoomTranscriptEntity>) {}
+  constructor(private readonly transactions: Transactions) {}
+
+  private get transcripts(): Repository<RoomTranscriptEntity> {
+    return this.transactions.repository(RoomTranscriptEntity);
+  }
 
   /** A page of a room's transcript segments, oldest first (`limit + 1` rows, see `toPage`). */
   findTranscriptsPage(tenantId: string, roomId: string, query: PageQueryDto): Promise<RoomTranscriptEntity[]> {
@@ -19,7 +24,7 @@ export class RoomTranscriptsRepository {
     return this.transcripts.find({ where: { tenantId, roomId }, order: { createdAt: 'ASC', id: 'ASC' }, take: max });
   }
 
-  insertTranscript(manager: EntityManager, values: Partial<RoomTranscriptEntity> & { tenantId: string }): Promise<RoomTranscriptEntity> {
-    return saveRoomRow(manager, RoomTranscriptEntity, values);
+  insertTranscript(values: Partial<RoomTranscriptEntity> & { tenantId: string }): Promise<RoomTranscriptEntity> {
+    return saveRoomRow(this.transcripts, values);
   }
 }
