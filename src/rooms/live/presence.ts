@@ -1,10 +1,8 @@
-import type { PresenceUser, SocketData } from '../realtime/events';
-
-/** Socket.IO rooms of the live rooms protocol, next to `room:<id>` (realtime.constants roomChannel). */
-export const waitingChannel = (roomId: string): string => `waiting:${roomId}`;
+import type { SocketData } from '../../realtime/socket.types';
+import type { PresenceUser, RoomsSocketData } from './rooms-live.types';
 
 /** The users behind `sockets` (local or remote, as fetchSockets returns them), each once, in first-seen order. */
-export function presenceOf(sockets: ReadonlyArray<{ data: Partial<SocketData> }>): PresenceUser[] {
+export function presenceOf(sockets: ReadonlyArray<{ data: Partial<SocketData<RoomsSocketData>> }>): PresenceUser[] {
   const users = new Map<string, PresenceUser>();
   for (const { data } of sockets) {
     const userId = data.principal?.userId;

@@ -1,10 +1,13 @@
-import { IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
-import { AppendTranscriptDto } from './room-extras.dto';
-import { MESSAGE_MAX_LENGTH } from '../rooms.constants';
+import { PickType } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PostRoomMessageDto } from '../messages/room-message.dto';
+import { AppendTranscriptDto } from '../transcripts/room-transcript.dto';
 
 /**
  * Payloads of the client -> server events of the live rooms (`/rooms` namespace), validated with
- * `parsePayload` like HTTP bodies: unknown fields are refused and every bad field is named in `errors[]`.
+ * `parsePayload` like HTTP bodies: unknown fields are refused and every bad field is named in
+ * `errors[]`. Where an event does what a REST route does, its payload is that route's body DTO
+ * plus the room, so the two cannot drift apart.
  */
 
 /** `room:leave`, `typing`. */
@@ -25,16 +28,12 @@ export class JoinRoomPayload {
   password?: string;
 }
 
-/** `message:send`: the same text rules as `POST /rooms/{id}/messages`; `clientMessageId` makes a resend idempotent. */
-export class SendMessagePayload {
+/** `message:send`: the `text` of `POST /rooms/{id}/messages` (PostRoomMessageDto); here `clientMessageId` is required. */
+export class SendMessagePayload extends PickType(PostRoomMessageDto, ['text'] as const) {
   @IsUUID()
   roomId!: string;
 
-  @IsString()
-  @Length(1, MESSAGE_MAX_LENGTH)
-  @Matches(/\S/, { message: 'text must not be blank' })
-  text!: string;
-
+  /** Makes a resend idempotent: the same id returns the stored message and broadcasts nothing. */
   @IsUUID()
   clientMessageId!: string;
 }
@@ -48,10 +47,7 @@ export class WaitingDecisionPayload {
   userId!: string;
 }
 
-/**
- * `transcript:append`: the body of `POST /rooms/{id}/transcripts` (`AppendTranscriptDto`: text 1..4000,
- * startedAt?, endedAt?, speakerUserId?, language?) plus the room.
- */
+/** `transcript:append`: the body of `POST /rooms/{id}/transcripts` (AppendTranscriptDto) plus the room. */
 export class AppendTranscriptPayload extends AppendTranscriptDto {
   @IsUUID()
   roomId!: string;
