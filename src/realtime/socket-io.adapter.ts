@@ -27,8 +27,8 @@ export function socketCors(origins: readonly string[]): NonNullable<ServerOption
  * - CORS follows CORS_ORIGINS;
  * - connection state recovery keeps a dropped client's id, rooms, data and missed packets
  *   for two minutes; middlewares (authentication) run again on recovery;
- * - every gateway must name its namespace, which is registered with RealtimeService as Nest creates
- *   it (handshake authentication, identity channels): a namespace cannot go unauthenticated;
+ * - every namespace is registered with RealtimeService as Nest creates it (handshake authentication,
+ *   identity channels): a namespace cannot go unauthenticated;
  * - with REDIS_URL, @socket.io/redis-streams-adapter fans out between nodes. Unlike the
  *   Pub/Sub redis adapter it supports connection state recovery (missed packets are read
  *   back from the stream and sessions are kept in Redis, so a client may come back on
@@ -47,15 +47,17 @@ export class SocketIoAdapter extends IoAdapter {
     this.config = app.get(AppConfig);
   }
 
-  /** Nest calls this once per gateway: the shared server's namespace of that gateway, registered with RealtimeService. */
+  /**
+   * Nest calls this for the shared server (no namespace) and then once per gateway namespace. Every
+   * namespace, the root one included, is registered with RealtimeService, which authenticates its
+   * handshakes: a gateway that forgot its namespace still cannot be reached anonymously.
+   */
   override create(port: number, options?: ServerOptions & { namespace?: string; server?: Server }): Server {
-    const namespace = options?.namespace;
-    if (typeof namespace !== 'string' || namespace === '/' || namespace === '') {
-      throw new Error('every gateway must declare its own namespace: @WebSocketGateway({ namespace: \'/name\' })');
-    }
-    // With a namespace, Nest's IoAdapter answers the shared server's Namespace (typed as a Server).
     const created = super.create(port, options);
-    this.app.get(RealtimeService).register(created as unknown as Namespace);
+    const realtime = this.app.get(RealtimeService);
+    // With a namespace, Nest's IoAdapter answers the shared server's Namespace (typed as a Server).
+    if (options?.namespace) realtime.register(created as unknown as Namespace);
+    else realtime.register((created as Server).of('/'));
     return created as Server;
   }
 
