@@ -1,4 +1,4 @@
-import type { AckCallback, LiveSocket, TransportClientEvents } from '../../realtime/socket.types';
+import type { AckCallback, LiveSocket } from '../../realtime/socket.types';
 import type { RoomMessageDto } from '../messages/room-message.dto';
 import type { RoomTranscriptDto } from '../transcripts/room-transcript.dto';
 import type { AppendTranscriptPayload, JoinRoomPayload, RoomRefPayload, SendMessagePayload, WaitingDecisionPayload } from './rooms-live.dto';
@@ -107,10 +107,11 @@ export interface WaitingDenyData {
 export type TypingData = Record<string, never>;
 
 /**
- * Client -> server events of `/rooms`, for typed clients (`Socket<RoomsServerEvents, RoomsClientEvents>`);
- * the gateway declares them with `@SubscribeMessage`. `ping` is the transport's, on every namespace.
+ * Client -> server events of `/rooms`, for typed clients; the gateway declares them with
+ * `@SubscribeMessage`. The transport's own (`ping`, on every namespace) are TransportClientEvents:
+ * `Socket<RoomsServerEvents & TransportServerEvents, RoomsClientEvents & TransportClientEvents>`.
  */
-export type RoomsClientEvents = TransportClientEvents & {
+export type RoomsClientEvents = {
   'room:join': (payload: JoinRoomPayload, ack: AckCallback<RoomJoinData>) => void;
   'room:leave': (payload: RoomRefPayload, ack: AckCallback<RoomLeaveData>) => void;
   'message:send': (payload: SendMessagePayload, ack: AckCallback<RoomMessageDto>) => void;

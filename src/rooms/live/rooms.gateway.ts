@@ -11,6 +11,7 @@ import { userRoom } from '../../realtime/realtime.constants';
 import { RealtimeService } from '../../realtime/realtime.service';
 import type { Ack } from '../../realtime/socket.types';
 import type { RoomActor } from '../core/room-access';
+import type { RoomRef } from '../rooms.events';
 import { RoomMessagesService } from '../messages/messages.service';
 import type { RoomMessageDto } from '../messages/room-message.dto';
 import type { RoomTranscriptDto } from '../transcripts/room-transcript.dto';
@@ -95,7 +96,7 @@ export class RoomsGateway extends LiveGateway implements OnModuleInit, OnModuleD
   }
 
   @OnDomainEvent('room.deleted')
-  roomDeleted({ roomId }: DomainEventPayload<'room.deleted'>): void {
+  roomDeleted({ roomId }: RoomRef): void {
     const channels = [roomChannel(roomId), waitingChannel(roomId)];
     for (const channel of channels) this.rooms.leave(channel, channels);
   }

@@ -7,6 +7,7 @@ import { Page, PageQueryDto, toPage } from '../../common/pagination/pagination';
 import { UsersService } from '../../users/users.service';
 import { RoomAccess, RoomActor } from '../core/room-access';
 import { RoomRole } from '../core/rooms.constants';
+import type { MemberRemovedReason } from '../rooms.events';
 import { joinedCursor, RoomMembersRepository } from './members.repository';
 import { toRoomMemberDto } from './members.mapper';
 import { AddRoomMemberDto, RoomMemberDto, UpdateRoomMemberDto } from './room-member.dto';
@@ -97,7 +98,7 @@ export class RoomMembersService {
     });
   }
 
-  private async drop(actor: RoomActor, roomId: string, userId: string, role: RoomRole, reason: 'removed' | 'left'): Promise<void> {
+  private async drop(actor: RoomActor, roomId: string, userId: string, role: RoomRole, reason: MemberRemovedReason): Promise<void> {
     await this.members.deleteMember(actor.tenantId, roomId, userId);
     await this.audit.record({
       action: reason === 'left' ? 'room.member.leave' : 'room.member.remove', resourceType: 'room', resourceId: roomId,
