@@ -1,4 +1,5 @@
 import { DeepPartial, FindOptionsWhere, Repository, SelectQueryBuilder } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { PageQueryDto, pageByCreatedAt } from '../../common/pagination/pagination';
 
 /**
@@ -28,9 +29,25 @@ export function findRoomRow<E extends RoomRow>(rows: Repository<E>, tenantId: st
   return rows.findOne({ where: { tenantId, roomId, id } as FindOptionsWhere<E>, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) });
 }
 
-/** Saves `values` as a new entity object: an INSERT, or an UPDATE when they carry the id of a row read in the tenant. */
-export function saveRoomRow<E extends RoomRow>(rows: Repository<E>, values: NoInfer<DeepPartial<E>> & { tenantId: string }): Promise<E> {
+/** Inserts a new row; answers it as stored (generated id, timestamps). */
+export function insertRoomRow<E extends RoomRow>(rows: Repository<E>, values: NoInfer<DeepPartial<E>> & { tenantId: string }): Promise<E> {
   return rows.save(rows.create(values as DeepPartial<E>));
+}
+
+/**
+ * Writes back a row read (and locked) in its tenant: one `UPDATE ... WHERE tenant_id = $1 AND id = $2`
+ * of its columns (all but the keys and the timestamps; TypeORM sets `updated_at`), then the row as
+ * stored. Unlike `Repository.save`, which updates by primary key alone, the tenant is in the WHERE.
+ */
+export async function updateTenantRow<E extends { id: string; tenantId: string }>(rows: Repository<E>, row: E): Promise<E> {
+  const values: Record<string, unknown> = {};
+  for (const column of rows.metadata.columns) {
+    if (column.isPrimary || column.isCreateDate || column.isUpdateDate || column.propertyName === 'tenantId') continue;
+    values[column.propertyName] = column.getEntityValue(row);
+  }
+  const where = { tenantId: row.tenantId, id: row.id } as FindOptionsWhere<E>;
+  await rows.update(where, values as QueryDeepPartialEntity<E>);
+  return rows.findOneByOrFail(where);
 }
 
 export async function deleteRoomRow<E extends RoomRow>(rows: Repository<E>, tenantId: string, id: string): Promise<void> {

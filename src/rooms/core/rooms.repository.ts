@@ -3,6 +3,7 @@ import { Repository } from 'typeorm';
 import { insertUnlessTaken } from '../../common/database/insert-unless-taken';
 import { Transactions } from '../../common/database/transactions';
 import { pageByCreatedAt } from '../../common/pagination/pagination';
+import { updateTenantRow } from './room-rows';
 import { RoomQueryDto } from './room.dto';
 import { RoomEntity } from './room.entity';
 
@@ -25,9 +26,9 @@ export class RoomsRepository {
     return insertUnlessTaken(this.transactions, RoomEntity, values);
   }
 
-  /** Writes back a room read (and locked) in its tenant. */
-  saveRoom(room: RoomEntity): Promise<RoomEntity> {
-    return this.rooms.save(room);
+  /** Writes back a room read (and locked) in its tenant (tenant and id in the WHERE); answers it as stored. */
+  updateRoom(room: RoomEntity): Promise<RoomEntity> {
+    return updateTenantRow(this.rooms, room);
   }
 
   async deleteRoom(tenantId: string, id: string): Promise<void> {

@@ -80,7 +80,7 @@ export class RoomsService {
       if (dto.waitingRoom !== undefined) room.waitingRoom = dto.waitingRoom;
       if (dto.e2eEncrypted !== undefined) room.e2eEncrypted = dto.e2eEncrypted;
       if (dto.viz) Object.assign(room, { vizHost: dto.viz.host, vizCmdPort: dto.viz.cmdPort, vizPort: dto.viz.vizPort });
-      const saved = await this.rooms.saveRoom(room);
+      const saved = await this.rooms.updateRoom(room);
       await this.audit.record({
         action: 'room.update', resourceType: 'room', resourceId: room.id, tenantId: actor.tenantId, actorId: actor.userId,
         oldValue: before, newValue: roomAuditState(saved),
@@ -110,7 +110,7 @@ export class RoomsService {
       await this.members.setMemberRole(actor.tenantId, room.id, actor.userId, 'MODERATOR');
       await this.members.setMemberRole(actor.tenantId, room.id, userId, 'OWNER');
       room.ownerId = userId;
-      const saved = await this.rooms.saveRoom(room);
+      const saved = await this.rooms.updateRoom(room);
       await this.audit.record({
         action: 'room.ownership.transfer', resourceType: 'room', resourceId: room.id, tenantId: actor.tenantId, actorId: actor.userId,
         oldValue: { ownerId: actor.userId, newOwnerPreviousRole: target.role }, newValue: { ownerId: userId, previousOwnerRole: 'MODERATOR' },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Repository } from 'typeorm';
 import { Transactions } from '../../common/database/transactions';
 import { PageQueryDto } from '../../common/pagination/pagination';
-import { deleteRoomRow, findRoomRow, findRoomRowsPage, saveRoomRow } from '../core/room-rows';
+import { deleteRoomRow, findRoomRow, findRoomRowsPage, insertRoomRow, updateTenantRow } from '../core/room-rows';
 import { DashboardPanelEntity } from './dashboard-panel.entity';
 
 /** `dashboard_panels`, every query scoped to one tenant, in the caller's transaction when one is open. */
@@ -23,12 +23,12 @@ export class DashboardPanelsRepository {
   }
 
   insertPanel(values: Partial<DashboardPanelEntity> & { tenantId: string }): Promise<DashboardPanelEntity> {
-    return saveRoomRow(this.panels, values);
+    return insertRoomRow(this.panels, values);
   }
 
-  /** Writes back a panel read (and locked) in its tenant. */
-  savePanel(panel: DashboardPanelEntity): Promise<DashboardPanelEntity> {
-    return this.panels.save(panel);
+  /** Writes back a panel read (and locked) in its tenant (tenant and id in the WHERE); answers it as stored. */
+  updatePanel(panel: DashboardPanelEntity): Promise<DashboardPanelEntity> {
+    return updateTenantRow(this.panels, panel);
   }
 
   deletePanel(tenantId: string, id: string): Promise<void> {

@@ -51,7 +51,7 @@ export class DashboardPanelsService {
       if (dto.name !== undefined) panel.name = dto.name;
       if (dto.layout) panel.layout = { x: dto.layout.x, y: dto.layout.y, w: dto.layout.w, h: dto.layout.h };
       if (dto.config) panel.config = dto.config;
-      const saved = await this.panels.savePanel(panel);
+      const saved = await this.panels.updatePanel(panel);
       await this.audit.record({
         action: 'room.panel.update', resourceType: 'dashboard-panel', resourceId: saved.id, tenantId: actor.tenantId, actorId: actor.userId,
         oldValue: before, newValue: { name: saved.name, layout: saved.layout, configChanged: dto.config !== undefined },

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IsNull, Repository } from 'typeorm';
 import { insertUnlessTaken } from '../../common/database/insert-unless-taken';
 import { Transactions } from '../../common/database/transactions';
+import { updateTenantRow } from '../core/room-rows';
 import { RoomMessageEntity } from './room-message.entity';
 
 export interface MessagePageQuery {
@@ -41,9 +42,9 @@ export class RoomMessagesRepository {
     return insertUnlessTaken(this.transactions, RoomMessageEntity, values, { ignoreConflicts: Boolean(values.clientMessageId) });
   }
 
-  /** Writes back a message read (and locked) in its tenant. */
-  save(message: RoomMessageEntity): Promise<RoomMessageEntity> {
-    return this.messages.save(message);
+  /** Writes back a message read (and locked) in its tenant (tenant and id in the WHERE); answers it as stored. */
+  updateMessage(message: RoomMessageEntity): Promise<RoomMessageEntity> {
+    return updateTenantRow(this.messages, message);
   }
 
   /**

@@ -85,7 +85,7 @@ export class RoomMessagesService {
       if (message.deletedAt) throw AppException.conflict('The message was deleted.', 'message-deleted');
       message.text = dto.text;
       message.editedAt = new Date();
-      const saved = toRoomMessageDto(await this.messages.save(message));
+      const saved = toRoomMessageDto(await this.messages.updateMessage(message));
       await this.audit.record({
         action: 'room.message.edit', resourceType: 'room-message', resourceId: message.id, tenantId: actor.tenantId, actorId: actor.userId,
         newValue: { roomId: room.id, editedAt: saved.editedAt },
@@ -106,7 +106,7 @@ export class RoomMessagesService {
       if (message.deletedAt) return;
       message.text = '';
       message.deletedAt = new Date();
-      const saved = toRoomMessageDto(await this.messages.save(message));
+      const saved = toRoomMessageDto(await this.messages.updateMessage(message));
       await this.audit.record({
         action: 'room.message.delete', resourceType: 'room-message', resourceId: message.id, tenantId: actor.tenantId, actorId: actor.userId,
         oldValue: { roomId: room.id, authorId: message.authorId, kind: message.kind }, newValue: { byModerator: !own },

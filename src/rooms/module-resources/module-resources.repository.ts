@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Repository } from 'typeorm';
 import { Transactions } from '../../common/database/transactions';
-import { deleteRoomRow, findRoomRow, findRoomRowsPage, saveRoomRow } from '../core/room-rows';
+import { deleteRoomRow, findRoomRow, findRoomRowsPage, insertRoomRow, updateTenantRow } from '../core/room-rows';
 import { ModuleResourceQueryDto } from './module-resource.dto';
 import { ModuleResourceEntity } from './module-resource.entity';
 
@@ -27,12 +27,12 @@ export class ModuleResourcesRepository {
   }
 
   insertModuleResource(values: Partial<ModuleResourceEntity> & { tenantId: string }): Promise<ModuleResourceEntity> {
-    return saveRoomRow(this.resources, values);
+    return insertRoomRow(this.resources, values);
   }
 
-  /** Writes back a resource read (and locked) in its tenant. */
-  saveModuleResource(resource: ModuleResourceEntity): Promise<ModuleResourceEntity> {
-    return this.resources.save(resource);
+  /** Writes back a resource read (and locked) in its tenant (tenant and id in the WHERE); answers it as stored. */
+  updateModuleResource(resource: ModuleResourceEntity): Promise<ModuleResourceEntity> {
+    return updateTenantRow(this.resources, resource);
   }
 
   deleteModuleResource(tenantId: string, id: string): Promise<void> {

@@ -55,7 +55,7 @@ export class ModuleResourcesService {
       const data = applyJsonPatch(resource.data, body);
       assertJsonSize('data', data, MODULE_DATA_MAX_BYTES);
       resource.data = data;
-      const saved = await this.resources.saveModuleResource(resource);
+      const saved = await this.resources.updateModuleResource(resource);
       await this.audit.record({
         action: 'room.module-resource.patch', resourceType: 'module-resource', resourceId: saved.id, tenantId: actor.tenantId, actorId: actor.userId,
         newValue: { roomId: room.id, operations: patchSummary(body) },

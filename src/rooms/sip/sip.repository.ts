@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Repository } from 'typeorm';
 import { Transactions } from '../../common/database/transactions';
-import { deleteRoomRow, saveRoomRow } from '../core/room-rows';
+import { deleteRoomRow, insertRoomRow, updateTenantRow } from '../core/room-rows';
 import { RoomSipConfigEntity } from './room-sip-config.entity';
 
 /** `room_sip_configs` (one per room), every query scoped to one tenant, in the caller's transaction when one is open. */
@@ -17,9 +17,13 @@ export class RoomSipRepository {
     return this.configs.findOneBy({ tenantId, roomId });
   }
 
-  /** Inserts the configuration, or updates it when `config` carries the id of one read in the tenant. */
-  saveSipConfig(config: Partial<RoomSipConfigEntity> & { tenantId: string }): Promise<RoomSipConfigEntity> {
-    return saveRoomRow(this.configs, config);
+  insertSipConfig(values: Partial<RoomSipConfigEntity> & { tenantId: string }): Promise<RoomSipConfigEntity> {
+    return insertRoomRow(this.configs, values);
+  }
+
+  /** Writes back a configuration read (and locked) in its tenant (tenant and id in the WHERE); answers it as stored. */
+  updateSipConfig(config: RoomSipConfigEntity): Promise<RoomSipConfigEntity> {
+    return updateTenantRow(this.configs, config);
   }
 
   deleteSipConfig(tenantId: string, id: string): Promise<void> {

@@ -35,9 +35,10 @@ export class RoomSipService {
         const { room } = await this.access.require(actor, roomId, 'manage-sip', { lock: true });
         const existing = await this.sip.findSipConfig(actor.tenantId, room.id);
         const before = existing ? sipAuditState(existing) : null;
-        const saved = await this.sip.saveSipConfig({
-          ...(existing ?? { tenantId: actor.tenantId, roomId: room.id }), sipId: dto.dialInNumberId, passwordEnc: this.secrets.encrypt(dto.pin), enableLobby: dto.lobby,
-        });
+        const values = { sipId: dto.dialInNumberId, passwordEnc: this.secrets.encrypt(dto.pin), enableLobby: dto.lobby };
+        const saved = existing
+          ? await this.sip.updateSipConfig(Object.assign(existing, values))
+          : await this.sip.insertSipConfig({ tenantId: actor.tenantId, roomId: room.id, ...values });
         await this.audit.record({
           action: existing ? 'room.sip.update' : 'room.sip.create', resourceType: 'room', resourceId: room.id, tenantId: actor.tenantId, actorId: actor.userId,
           oldValue: before, newValue: { ...sipAuditState(saved), pinChanged: true },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Repository } from 'typeorm';
 import { Transactions } from '../../common/database/transactions';
 import { PageQueryDto } from '../../common/pagination/pagination';
-import { deleteRoomRow, findRoomRow, findRoomRowsPage, saveRoomRow } from '../core/room-rows';
+import { deleteRoomRow, findRoomRow, findRoomRowsPage, insertRoomRow, updateTenantRow } from '../core/room-rows';
 import { RoomStreamingTargetEntity } from './room-streaming-target.entity';
 
 /** `room_streaming_targets`, every query scoped to one tenant, in the caller's transaction when one is open. */
@@ -23,12 +23,12 @@ export class StreamingTargetsRepository {
   }
 
   insertStreamingTarget(values: Partial<RoomStreamingTargetEntity> & { tenantId: string }): Promise<RoomStreamingTargetEntity> {
-    return saveRoomRow(this.targets, values);
+    return insertRoomRow(this.targets, values);
   }
 
-  /** Writes back a target read (and locked) in its tenant. */
-  saveStreamingTarget(target: RoomStreamingTargetEntity): Promise<RoomStreamingTargetEntity> {
-    return this.targets.save(target);
+  /** Writes back a target read (and locked) in its tenant (tenant and id in the WHERE); answers it as stored. */
+  updateStreamingTarget(target: RoomStreamingTargetEntity): Promise<RoomStreamingTargetEntity> {
+    return updateTenantRow(this.targets, target);
   }
 
   deleteStreamingTarget(tenantId: string, id: string): Promise<void> {

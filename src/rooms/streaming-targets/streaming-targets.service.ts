@@ -52,7 +52,7 @@ export class StreamingTargetsService {
       if (dto.ingestUrl !== undefined) target.streamingEndpoint = dto.ingestUrl;
       if (dto.streamKey !== undefined) target.streamKeyEnc = this.secrets.encrypt(dto.streamKey);
       if (dto.publicUrl !== undefined) target.publicUrl = dto.publicUrl;
-      const saved = await this.targets.saveStreamingTarget(target);
+      const saved = await this.targets.updateStreamingTarget(target);
       await this.audit.record({
         action: 'room.streaming-target.update', resourceType: 'room-streaming-target', resourceId: saved.id, tenantId: actor.tenantId, actorId: actor.userId,
         oldValue: before, newValue: { ...targetAuditState(saved), streamKeyChanged: dto.streamKey !== undefined },

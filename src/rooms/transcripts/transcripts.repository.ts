@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Repository } from 'typeorm';
 import { Transactions } from '../../common/database/transactions';
 import { PageQueryDto } from '../../common/pagination/pagination';
-import { findRoomRowsPage, saveRoomRow } from '../core/room-rows';
+import { findRoomRowsPage, insertRoomRow } from '../core/room-rows';
 import { RoomTranscriptEntity } from './room-transcript.entity';
 
 /** `room_transcripts`, every query scoped to one tenant, in the caller's transaction when one is open. */
@@ -25,6 +25,6 @@ export class RoomTranscriptsRepository {
   }
 
   insertTranscript(values: Partial<RoomTranscriptEntity> & { tenantId: string }): Promise<RoomTranscriptEntity> {
-    return saveRoomRow(this.transcripts, values);
+    return insertRoomRow(this.transcripts, values);
   }
 }
