@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SessionRevokedReason } from '../auth/auth.events';
 import { OnDomainEvent, type DomainEventPayload } from '../common/events/domain-events';
+import type { TenantRef } from '../tenants/tenants.events';
 import type { TokensRevokedReason } from '../users/users.events';
 import { RealtimeService } from './realtime.service';
 import type { SessionEndedPayload } from './socket.types';
@@ -56,7 +57,7 @@ export class SessionEvictionListener {
   }
 
   @OnDomainEvent('tenant.disabled')
-  tenantDisabled({ tenantId }: DomainEventPayload<'tenant.disabled'>): void {
+  tenantDisabled({ tenantId }: TenantRef): void {
     this.realtime.disconnectTenant(tenantId);
   }
 }
