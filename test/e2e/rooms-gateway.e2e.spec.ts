@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Socket, io } from 'socket.io-client';
-import type { Ack, ServerToClientEvents } from '../../src/realtime/events';
-import { ROOMS_NAMESPACE } from '../../src/realtime/realtime.constants';
 import { RealtimeService } from '../../src/realtime/realtime.service';
+import type { Ack } from '../../src/realtime/socket.types';
+import { ROOMS_NAMESPACE, RoomsServerEvents } from '../../src/rooms/live/rooms-live.types';
 import { RunningServer, startServer } from '../../src/server';
 import { TestUser, newRoom, newTenant, newUser } from '../helpers/factory';
 import { expectProblem, http } from '../helpers/http';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { testConfig } from '../helpers/test-env';
 
-/** The live rooms protocol on /rooms (src/rooms/rooms.gateway.ts), with a real socket.io-client. */
+/** The live rooms protocol on /rooms (src/rooms/live/rooms.gateway.ts), with a real socket.io-client. */
 
-type Client = Socket<ServerToClientEvents>;
+type Client = Socket<RoomsServerEvents>;
 const clients: Client[] = [];
 
 async function connect(url: string, token: string): Promise<Client> {
@@ -30,11 +30,12 @@ async function send<T = any>(socket: Client, event: string, ...payload: unknown[
   return (await (timed.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>).call(timed, event, ...payload)) as Ack<T>;
 }
 
-function nextEvent<E extends keyof ServerToClientEvents>(
-  socket: Client, event: E, match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true, timeoutMs = 5000,
-): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+type ServerEvent = keyof RoomsServerEvents;
+type Payload<E extends ServerEvent> = Parameters<RoomsServerEvents[E]>[0];
+
+function nextEvent<E extends ServerEvent>(socket: Client, event: E, match: (payload: Payload<E>) => boolean = () => true, timeoutMs = 5000): Promise<Payload<E>> {
   return new Promise((resolve, reject) => {
-    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+    const listener = (payload: Payload<E>) => {
       if (!match(payload)) return;
       clearTimeout(timer);
       (socket.off as (e: string, l: unknown) => void)(event, listener);
@@ -48,11 +49,24 @@ function nextEvent<E extends keyof ServerToClientEvents>(
   });
 }
 
-/** Records every `event` a socket receives from now on. */
-function record<E extends keyof ServerToClientEvents>(socket: Client, event: E): Array<Parameters<ServerToClientEvents[E]>[0]> {
-  const seen: Array<Parameters<ServerToClientEvents[E]>[0]> = [];
-  (socket.on as (e: string, l: unknown) => void)(event, (payload: Parameters<ServerToClientEvents[E]>[0]) => seen.push(payload));
+/** Records every `event` a socket receives from now on (those that `match`). */
+function record<E extends ServerEvent>(socket: Client, event: E, match: (payload: Payload<E>) => boolean = () => true): Array<Payload<E>> {
+  const seen: Array<Payload<E>> = [];
+  (socket.on as (e: string, l: unknown) => void)(event, (payload: Payload<E>) => {
+    if (match(payload)) seen.push(payload);
+  });
   return seen;
+}
+
+/**
+ * A sentinel instead of "sleep, then expect nothing": `from` types in the room (its first `typing`
+ * within 2 s) and this resolves once `to` has it. Whatever the server sent `to` before (an event
+ * that should not have been sent, say) has arrived by then: a connection delivers in order.
+ */
+async function typingReaches(from: Client, to: Client, roomId: string): Promise<void> {
+  const arrived = nextEvent(to, 'typing', (p) => p.roomId === roomId);
+  expect(await send(from, 'typing', { roomId })).toEqual({ ok: true, data: {} });
+  await arrived;
 }
 
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;
@@ -106,7 +120,7 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(await send(b, 'room:join', { roomId })).toMatchObject({ ok: true, data: { status: 'joined', presence: expect.arrayContaining([{ userId: member.id, displayName: member.username }]) } });
     const lefts = record(a, 'presence:left');
     expect(await send(b, 'room:leave', { roomId })).toEqual({ ok: true, data: { status: 'left' } });
-    await sleep(200);
+    await typingReaches(second, a, roomId); // sent after the leave: a presence:left would have come first
     expect(lefts).toEqual([]);
     const gone = nextEvent(a, 'presence:left');
     second.disconnect(); // a dropped socket counts as leaving
@@ -222,7 +236,9 @@ describe('live rooms over Socket.IO (/rooms)', () => {
 
     const resend = await send(sender, 'message:send', { roomId, text: 'hello room', clientMessageId });
     expect(resend).toEqual({ ok: true, data: stored });
-    await sleep(300);
+    // Sentinels sent after the resend: a second message:new would have reached each socket before them.
+    await typingReaches(sender, listener, roomId);
+    await typingReaches(listener, sender, roomId);
     expect(heard).toHaveLength(1);
     expect(own).toHaveLength(1);
     expect((await http.get(app.api(`/rooms/${roomId}/messages`), t(owner))).body.items).toHaveLength(1);
@@ -272,7 +288,7 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(await deleted).toEqual({ ...res.body, text: '', deleted: true, deletedAt: expect.any(String) });
     // Deleting it again changes nothing and sends nothing.
     expect((await http.delete(app.api(`/rooms/${roomId}/messages/${id}`), t(owner))).status).toBe(204);
-    await sleep(200);
+    await typingReaches(author, other, roomId); // after the refused edit and the second delete
     expect(edits).toHaveLength(1);
     expect(deletions).toHaveLength(1);
   });
@@ -317,18 +333,23 @@ describe('live rooms over Socket.IO (/rooms)', () => {
 
   it('takes a removed member out of the room and tells it member:removed', async () => {
     const roomId = await createRoom();
+    const elsewhere = await createRoom(); // where the sentinel reaches the removed member's socket
     const removed = await joined(member, roomId);
+    expect(await send(removed, 'room:join', { roomId: elsewhere })).toMatchObject({ ok: true, data: { status: 'joined' } });
     const watcher = await joined(owner, roomId);
     const notice = nextEvent(removed, 'member:removed');
     const presence = nextEvent(watcher, 'presence:left');
     expect((await http.delete(app.api(`/rooms/${roomId}/members/${member.id}`), t(owner))).status).toBe(204);
     expect(await notice).toEqual({ roomId, userId: member.id });
     expect(await presence).toEqual({ roomId, userId: member.id });
-    const heard = record(removed, 'message:new');
+    const heard = record(removed, 'message:new', (m) => m.roomId === roomId);
     await http.post(app.api(`/rooms/${roomId}/messages`), { text: 'after removal' }, t(owner));
     expect(await send(removed, 'message:send', { roomId, text: 'hi', clientMessageId: randomUUID() })).toMatchObject({ ok: false, error: { status: 403, code: 'room-not-joined' } });
     expect(await send(removed, 'room:join', { roomId })).toMatchObject({ ok: false, error: { status: 403, code: 'not-a-room-member' } });
-    await sleep(200);
+    // The sentinel: a message in the other room, posted after; the one in this room would have come first.
+    const sentinel = nextEvent(removed, 'message:new', (m) => m.roomId === elsewhere);
+    expect((await http.post(app.api(`/rooms/${elsewhere}/messages`), { text: 'sentinel' }, t(owner))).status).toBe(201);
+    await sentinel;
     expect(heard).toHaveLength(0);
   });
 
@@ -348,7 +369,8 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(await first).toEqual({ ...stored, userId: member.id });
     const list = await http.get(app.api(`/rooms/${roomId}/transcripts`), t(owner));
     expect(list.body.items).toEqual([stored]);
-    await sleep(300);
+    await typingReaches(sender, listener, roomId);
+    await typingReaches(listener, sender, roomId);
     expect(heard).toHaveLength(1);
     expect(own).toHaveLength(1);
 
@@ -357,25 +379,27 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(await send(stranger, 'transcript:append', { roomId, text: 'hi' })).toMatchObject({ ok: false, error: { status: 403, code: 'room-not-joined' } });
     const guestSocket = await joined(guest, roomId);
     expect(await send(guestSocket, 'transcript:append', { roomId, text: 'hi' })).toMatchObject({ ok: false, error: { status: 403, code: 'room-permission-denied' } });
-    await sleep(200);
+    await typingReaches(guestSocket, listener, roomId); // after the refused appends
     expect(heard).toHaveLength(1);
   });
 
   it('sends transcript segments appended over REST to the sockets in the room, once', async () => {
     const roomId = await createRoom();
     const socket = await joined(member, roomId);
+    const typist = await joined(guest, roomId); // sends the sentinel
     const heard = record(socket, 'transcript:new');
     const segment = nextEvent(socket, 'transcript:new');
     const res = await http.post(app.api(`/rooms/${roomId}/transcripts`), { text: 'from REST', startedAt: 0 }, t(owner));
     expect(res.status).toBe(201);
     expect(await segment).toEqual({ ...res.body, userId: owner.id });
-    await sleep(200);
+    await typingReaches(typist, socket, roomId);
     expect(heard).toHaveLength(1);
   });
 
   it('answers malformed transcript:append payloads with a 400 naming the field; nothing is stored or broadcast', async () => {
     const roomId = await createRoom();
     const socket = await joined(member, roomId);
+    const typist = await joined(guest, roomId); // sends the sentinel
     const heard = record(socket, 'transcript:new');
     const cases: Array<[unknown, string]> = [
       [{ roomId }, 'text'],
@@ -399,6 +423,7 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     expect(await send(socket, 'transcript:append', 'text')).toMatchObject({ ok: false, error: { status: 400, code: 'invalid-payload' } });
     expect(socket.connected).toBe(true);
     expect((await http.get(app.api(`/rooms/${roomId}/transcripts`), t(owner))).body.items).toEqual([]);
+    await typingReaches(typist, socket, roomId); // after every refused append
     expect(heard).toHaveLength(0);
   });
 
@@ -414,12 +439,12 @@ describe('live rooms over Socket.IO (/rooms)', () => {
     const roomId = await createRoom();
     const typist = await joined(member, roomId);
     const other = await joined(owner, roomId);
-    const own = record(typist, 'typing');
+    const own = record(typist, 'typing', (p) => p.userId === member.id);
     const typing = nextEvent(other, 'typing');
     expect(await send(typist, 'typing', { roomId })).toEqual({ ok: true, data: {} });
     expect(await typing).toEqual({ roomId, userId: member.id });
     expect(await send(typist, 'typing', { roomId })).toMatchObject({ ok: false, error: { status: 429 } });
-    await sleep(200);
+    await typingReaches(other, typist, roomId); // the owner's typing, after the member's: its own would have come first
     expect(own).toHaveLength(0);
     expect((await http.get(app.api(`/rooms/${roomId}/messages`), t(owner))).body.items).toEqual([]);
   });

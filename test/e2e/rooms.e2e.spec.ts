@@ -1,10 +1,20 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { RoomEvents } from '../../src/rooms/room-events';
+import type { DomainEventName, DomainEventPayload } from '../../src/common/events/domain-events';
 import { expectProblem, http } from '../helpers/http';
 import { TestUser, addRoomMember, adminUser, newRoom, newTenant, newUser } from '../helpers/factory';
 import { TestApp, startTestApp } from '../helpers/test-app';
 
 const JOIN_CODE = /^[A-HJKMNP-Z2-9]{9}$/;
+
+/** Listens to a domain event of the app (the bus DomainEvents publishes on); returns the function that stops listening. */
+function onDomainEvent<E extends DomainEventName>(app: TestApp, event: E, listener: (payload: DomainEventPayload<E>) => void): () => void {
+  const emitter = app.app.get(EventEmitter2);
+  emitter.on(event, listener);
+  return () => {
+    emitter.off(event, listener);
+  };
+}
 
 describe('rooms REST', () => {
   let app: TestApp;
@@ -266,11 +276,11 @@ describe('rooms REST', () => {
   it('stores bot messages without author and emits events after commit', async () => {
     const room = await newRoom(app, owner);
     const seen: Array<{ roomId: string; kind: string }> = [];
-    const off = app.app.get(RoomEvents).onMessagePosted((e) => {
+    const off = onDomainEvent(app, 'room.message.posted', (e) => {
       seen.push({ roomId: e.roomId, kind: e.message.kind });
     });
     const removed: string[] = [];
-    const offRemoved = app.app.get(RoomEvents).onMemberRemoved((e) => {
+    const offRemoved = onDomainEvent(app, 'room.member.removed', (e) => {
       removed.push(`${e.userId}:${e.reason}`);
     });
     try {

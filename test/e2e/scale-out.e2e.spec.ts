@@ -5,8 +5,9 @@ import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Socket, io } from 'socket.io-client';
-import type { Ack, MessagePayload, PresencePayload, ServerToClientEvents } from '../../src/realtime/events';
-import { ROOMS_NAMESPACE } from '../../src/realtime/realtime.constants';
+import type { Ack } from '../../src/realtime/socket.types';
+import { ROOMS_NAMESPACE, PresencePayload, RoomsServerEvents } from '../../src/rooms/live/rooms-live.types';
+import type { RoomMessageDto as MessagePayload } from '../../src/rooms/messages/room-message.dto';
 import { http } from '../helpers/http';
 import { TestDatabase, createTestDatabase } from '../helpers/test-database';
 
@@ -31,7 +32,7 @@ const MEMBER_PASSWORD = 'Member-password-for-scale-out-1';
 const BURST = 20;
 const KILL_AFTER = 5;
 
-type Client = Socket<ServerToClientEvents>;
+type Client = Socket<RoomsServerEvents>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -287,11 +288,16 @@ scaleOut('[scale-out] two server processes on one database and one Redis', () =>
       await sleep(120); // under message:send's 10 per second
     }
     await within(a.exited, 5000, 'node A exit');
-    await within(moved, 20_000, 'A1 moving to node B');
+    const a1b = await within(moved, 20_000, 'A1 moving to node B');
     const healed = await within(resync, 10_000, 'the presence list after node A died');
     expect(healed.users.length).toBeGreaterThanOrEqual(1);
     expect(new Set(healed.users.map((u) => u.userId)).size).toBe(healed.users.length);
-    await sleep(300); // the last live messages
+    // A sentinel after the burst: once it arrives live on node B, so has every earlier live message (and any repeat of one).
+    const sentinel = nextMessage(a1b, 'after the move');
+    const last = await send<MessagePayload>(b1, 'message:send', { roomId, text: 'after the move', clientMessageId: randomUUID() });
+    if (!last.ok) throw new Error(`the sentinel message was refused: ${JSON.stringify(last)}`);
+    acked.push(last.data.id);
+    await sentinel;
 
     // Catch up from node B: everything after the last message A1 saw on node A (oldest first).
     expect(lastSeen).toBeDefined();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { RoomDto } from '../../src/rooms/dto/room.dto';
-import type { AssignableRoomRole } from '../../src/rooms/rooms.constants';
+import type { RoomDto } from '../../src/rooms/core/room.dto';
+import type { AssignableRoomRole } from '../../src/rooms/core/rooms.constants';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { UsersService } from '../../src/users/users.service';
 import { http } from './http';
