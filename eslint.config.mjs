@@ -45,7 +45,7 @@ const commonBoundaries = [1, 2, 3].map((depth) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/', 'data/'] },
+  { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/', 'data/', 'src/metadata.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,7 +7,7 @@
 //   node scripts/openapi-metadata.mjs --check  exit 1 when src/metadata.ts is stale (the test suite runs it)
 import { PluginMetadataGenerator } from '@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js';
 import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,9 @@ const outputDir = join(root, 'src');
 const filename = check ? `.metadata-check-${process.pid}.ts` : 'metadata.ts';
 
 process.chdir(root);
+// The generator type-checks the project, which imports src/metadata.ts: on a first run, start from an empty one.
+const target = join(outputDir, 'metadata.ts');
+if (!check && !existsSync(target)) writeFileSync(target, "export default async () => ({ '@nestjs/swagger': { models: [], controllers: [] } });\n");
 new PluginMetadataGenerator().generate({
   visitors: [new ReadonlyVisitor({ ...plugin.options, pathToSource: outputDir })],
   outputDir,

@@ -9,7 +9,7 @@ import { ACCESS_ACTIONS, ACCESS_OBJECTS } from '../../src/access/access.constant
 import { AUTHORIZE, AccessRequirement, Authorize, AuthorizeEvent, AuthenticatedEvent } from '../../src/common/auth/auth.decorators';
 import { IS_PUBLIC, Public } from '../../src/common/http/public.decorator';
 import { ok } from '../../src/realtime/ack';
-import { LiveGateway } from '../../src/realtime/live.gateway';
+import { LiveGateway } from '../../src/realtime/live-gateway';
 import { RealtimeModule } from '../../src/realtime/realtime.module';
 import type { Ack, LiveSocket } from '../../src/realtime/socket.types';
 import { adminUser } from '../helpers/factory';

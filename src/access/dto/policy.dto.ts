@@ -1,19 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/pagination';
-import {
-  ACCESS_ACTIONS,
-  ACCESS_OBJECTS,
-  type AccessAction,
-  type AccessObject,
-  POLICY_ACTIONS,
-  POLICY_EFFECTS,
-  POLICY_OBJECTS,
-  type PolicyAction,
-  type PolicyEffect,
-  type PolicyObject,
-  SUBJECT,
-} from '../access.constants';
+import { ACCESS_ACTIONS, ACCESS_OBJECTS, type AccessAction, type AccessObject, POLICY_ACTIONS, POLICY_EFFECTS, POLICY_OBJECTS, type PolicyAction, type PolicyEffect, type PolicyObject, SUBJECT } from '../access.constants';
 
 const SUBJECT_DOC = {
   description: '`user:<uuid>`, `group:<uuid>` or `role:<name>`.',
@@ -61,7 +49,7 @@ export class CheckPolicyDto {
 }
 
 export class PolicyCheckDto {
-  @ApiProperty() allowed!: boolean;
+  allowed!: boolean;
   @ApiProperty({ type: PolicyDto, nullable: true, description: 'The rule that decided: the deny when a deny won, else the allow; null when no rule matched.' })
   decidedBy!: PolicyDto | null;
   @ApiProperty({ example: 'allowed by policy 42 (role:member may * rooms), which applies through role:member' }) reason!: string;

@@ -9,16 +9,16 @@ export class RegisterDto {
   @ApiProperty({ format: 'email' }) @Transform(trim) @IsEmail() @MaxLength(254) email!: string;
   @ApiProperty({ example: 'ada' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
   @ApiProperty({ minLength: 10, maxLength: 128, description: 'At least 10 characters; common passwords are refused.' }) @IsString() @MaxLength(128) password!: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
 }
 
 export class LoginDto {
   @ApiProperty({ description: 'E-mail or username.' }) @Transform(trim) @IsString() @Length(1, 254) login!: string;
-  @ApiProperty() @IsString() @Length(1, 128) password!: string;
+  @IsString() @Length(1, 128) password!: string;
 }
 
 export class RefreshDto {
-  @ApiProperty() @IsString() @Length(10, 200) refreshToken!: string;
+  @IsString() @Length(10, 200) refreshToken!: string;
 }
 
 export class TokenPairDto {
@@ -49,7 +49,7 @@ export class CreateApiKeyDto {
 
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiProperty({ description: 'The visible start of the key.', example: 'ck_3fJ9aQ2x' }) prefix!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;

@@ -17,14 +17,14 @@ export class RoomVizDto {
 
 export class RoomDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiProperty({ enum: ROOM_TYPES, enumName: 'RoomType' }) type!: RoomType;
   @ApiProperty({ format: 'uuid' }) ownerId!: string;
   @ApiProperty({ type: String, nullable: true, example: 'K7M2XQ9PA', description: 'The 9-character join code; null for callers who are not members.' })
   joinCode!: string | null;
   @ApiProperty({ description: 'Whether joining needs a password (the password itself is never returned).' }) hasPassword!: boolean;
-  @ApiProperty() waitingRoom!: boolean;
-  @ApiProperty() e2eEncrypted!: boolean;
+  waitingRoom!: boolean;
+  e2eEncrypted!: boolean;
   @ApiProperty({ type: RoomVizDto, nullable: true, description: 'Viz container access (dashboard rooms).' }) viz!: RoomVizDto | null;
   @ApiProperty({ enum: ROOM_ROLES, enumName: 'RoomRole', nullable: true, description: "The caller's role in the room; null when not a member." })
   myRole!: RoomRole | null;
@@ -66,8 +66,8 @@ export class UpdateRoomDto {
   @IsString()
   @Length(4, 128)
   password?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() waitingRoom?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() e2eEncrypted?: boolean;
+  @IsOptional() @IsBoolean() waitingRoom?: boolean;
+  @IsOptional() @IsBoolean() e2eEncrypted?: boolean;
   @ApiPropertyOptional({ type: RoomVizInputDto, description: 'Dashboard rooms only; replaces the viz host and ports (the token stays).' })
   @IsOptional()
   @ValidateNested()

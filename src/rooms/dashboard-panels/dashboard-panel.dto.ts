@@ -17,7 +17,7 @@ export class PanelLayoutDto {
 export class DashboardPanelDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) roomId!: string;
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiProperty({ type: PanelLayoutDto }) layout!: PanelLayoutDto;
   @ApiProperty({ ...JSON_OBJECT_SCHEMA, description: 'Panel configuration (a JSON object).' }) config!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

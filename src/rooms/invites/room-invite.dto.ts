@@ -10,7 +10,7 @@ export class RoomInviteDto {
   @ApiProperty({ format: 'uuid' }) roomId!: string;
   @ApiProperty({ example: 'K7M2XQ9PAB3D', description: '12 characters without look-alikes (no 0/O/1/I/L).' }) code!: string;
   @ApiProperty({ enum: INVITE_ROLES, enumName: 'InviteRole' }) role!: InviteRole;
-  @ApiProperty() active!: boolean;
+  active!: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt!: string | null;
   @ApiProperty({ type: 'integer', nullable: true }) maxUses!: number | null;
   @ApiProperty({ type: 'integer' }) uses!: number;

@@ -5,7 +5,7 @@ import { AppException } from '../../common/errors/app.exception';
 import { DomainEventPayload, OnDomainEvent } from '../../common/events/domain-events';
 import { ok, parsePayload } from '../../realtime/ack';
 import type { LiveNamespace } from '../../realtime/live-namespace';
-import { LiveGateway } from '../../realtime/live.gateway';
+import { LiveGateway } from '../../realtime/live-gateway';
 import { RateLimitEvent } from '../../realtime/rate-limit';
 import { userRoom } from '../../realtime/realtime.constants';
 import { RealtimeService } from '../../realtime/realtime.service';

@@ -4,7 +4,7 @@ import { ASSIGNABLE_ROOM_ROLES, AssignableRoomRole, ROOM_ROLES, RoomRole } from 
 
 export class RoomMemberDto {
   @ApiProperty({ format: 'uuid' }) userId!: string;
-  @ApiProperty() username!: string;
+  username!: string;
   @ApiProperty({ type: String, nullable: true }) displayName!: string | null;
   @ApiProperty({ enum: ROOM_ROLES, enumName: 'RoomRole' }) role!: RoomRole;
   @ApiProperty({ format: 'date-time' }) joinedAt!: string;

@@ -17,7 +17,7 @@ export class RoomMessageDto {
   @ApiProperty({ description: 'Empty once the message is deleted.' }) text!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: "The author's idempotency key, when one was sent." })
   clientMessageId!: string | null;
-  @ApiProperty() deleted!: boolean;
+  deleted!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) editedAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deletedAt!: string | null;

@@ -24,6 +24,6 @@ export class CreateModuleResourceDto {
 }
 
 export class ModuleResourceQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAMESPACE, { message: 'namespace must be 1 to 64 of a-z 0-9 . _ -' }) namespace?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128) tag?: string;
+  @IsOptional() @IsString() @Matches(NAMESPACE, { message: 'namespace must be 1 to 64 of a-z 0-9 . _ -' }) namespace?: string;
+  @IsOptional() @IsString() @Length(1, 128) tag?: string;
 }

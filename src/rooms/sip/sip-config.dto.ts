@@ -4,7 +4,7 @@ import { IsBoolean, IsString, Matches } from 'class-validator';
 export class RoomSipConfigDto {
   @ApiProperty({ example: '4930123456' }) dialInNumberId!: string;
   @ApiProperty({ description: 'In full for moderators and the owner, masked (`••••••••1234`) for other members.' }) pin!: string;
-  @ApiProperty() lobby!: boolean;
+  lobby!: boolean;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
@@ -17,5 +17,5 @@ export class PutSipConfigDto {
   @IsString() @Matches(/^[0-9]{4,12}$/, { message: 'pin must be 4 to 12 digits' })
   pin!: string;
 
-  @ApiProperty() @IsBoolean() lobby!: boolean;
+  @IsBoolean() lobby!: boolean;
 }

@@ -12,9 +12,9 @@ const PUBLIC_URL = /^https?:\/\/[^\s/?#]+\S*$/;
 export class StreamingTargetDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) roomId!: string;
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiProperty({ enum: STREAMING_KINDS, enumName: 'StreamingKind' }) kind!: StreamingKind;
-  @ApiProperty() ingestUrl!: string;
+  ingestUrl!: string;
   @ApiProperty({ example: '••••••••abcd', description: 'Always masked: the key is write-only.' }) streamKey!: string;
   @ApiProperty({ type: String, nullable: true }) publicUrl!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

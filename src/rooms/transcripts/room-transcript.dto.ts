@@ -10,7 +10,7 @@ export class RoomTranscriptDto {
   @ApiProperty({ format: 'uuid' }) roomId!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who sent the segment (null once that user is deleted).' }) authorId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who spoke, when known.' }) speakerUserId!: string | null;
-  @ApiProperty() text!: string;
+  text!: string;
   @ApiProperty({ type: String, nullable: true, example: 'en' }) language!: string | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Milliseconds from the start of the call.' }) startedAt!: number | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Milliseconds from the start of the call.' }) endedAt!: number | null;

@@ -7,15 +7,15 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export class TenantOidcDto {
   @ApiProperty({ example: 'https://login.example.com/realms/acme' }) issuer!: string;
-  @ApiProperty() clientId!: string;
+  clientId!: string;
   @ApiProperty({ description: 'Whether a client secret is stored (it is never returned).' }) hasClientSecret!: boolean;
 }
 
 export class TenantDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiProperty({ example: 'acme' }) slug!: string;
-  @ApiProperty() isDefault!: boolean;
+  isDefault!: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) disabledAt!: string | null;
   @ApiPropertyOptional({ type: TenantOidcDto, nullable: true }) oidc!: TenantOidcDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -28,7 +28,7 @@ export class TenantOidcInputDto {
   @MaxLength(500)
   issuer!: string;
 
-  @ApiProperty() @IsString() @Length(1, 255) clientId!: string;
+  @IsString() @Length(1, 255) clientId!: string;
 
   @ApiPropertyOptional({ description: 'Stored encrypted; never returned.' })
   @IsOptional()
@@ -46,7 +46,7 @@ export class CreateTenantDto {
 }
 
 export class UpdateTenantDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @IsOptional() @IsString() @Length(1, 200) name?: string;
 
   @ApiPropertyOptional({ description: 'true disables the tenant: its users are refused on every request.' })
   @IsOptional()

@@ -7,20 +7,20 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class GroupDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty() memberCount!: number;
+  memberCount!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
 export class CreateGroupDto {
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 100) name!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @Transform(trim) @IsString() @Length(1, 100) name!: string;
+  @IsOptional() @IsString() @MaxLength(500) description?: string;
 }
 
 export class UpdateGroupDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 100) name?: string;
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100) name?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(500) description?: string | null;
 }
 
@@ -28,7 +28,7 @@ export class GroupQueryDto extends PageQueryDto {}
 
 export class GroupMemberDto {
   @ApiProperty({ format: 'uuid' }) userId!: string;
-  @ApiProperty() username!: string;
+  username!: string;
   @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
   @ApiProperty({ format: 'date-time' }) addedAt!: string;
 }

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean, IsEmail, IsIn, IsISO31661Alpha2, IsObject, IsOptional, IsString, IsUUID, IsUrl, Length, Matches, MaxLength,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsISO31661Alpha2, IsObject, IsOptional, IsString, IsUUID, IsUrl, Length, Matches, MaxLength } from 'class-validator';
 import { PLATFORM_ROLES, PlatformRole } from '../../common/auth/principal';
 import { PageQueryDto } from '../../common/pagination/pagination';
 
@@ -16,14 +14,14 @@ export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) tenantId!: string;
   @ApiProperty({ format: 'email' }) email!: string;
-  @ApiProperty() username!: string;
+  username!: string;
   @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
   @ApiProperty({ nullable: true, type: String }) firstName!: string | null;
   @ApiProperty({ nullable: true, type: String }) lastName!: string | null;
   @ApiProperty({ enum: PLATFORM_ROLES, enumName: 'PlatformRole', description: 'Platform role; `admin` manages tenants.' }) role!: PlatformRole;
   @ApiProperty({ type: [String], description: "Roles in the user's tenant (Casbin), direct and through groups.", example: ['member'] }) tenantRoles!: string[];
   @ApiProperty({ enum: USER_STATUSES, enumName: 'UserStatus' }) status!: UserStatus;
-  @ApiProperty() emailVerified!: boolean;
+  emailVerified!: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lockedUntil!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastLoginAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) avatarUrl!: string | null;
@@ -39,17 +37,17 @@ export class UserDto {
 
 /** The profile fields a user may change on itself. */
 export class UpdateProfileDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(100) firstName?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(100) lastName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUrl({ protocols: ['https', 'http'], require_protocol: true }) @MaxLength(500) avatarUrl?: string;
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
+  @IsOptional() @Transform(trim) @IsString() @MaxLength(100) firstName?: string;
+  @IsOptional() @Transform(trim) @IsString() @MaxLength(100) lastName?: string;
+  @IsOptional() @IsUrl({ protocols: ['https', 'http'], require_protocol: true }) @MaxLength(500) avatarUrl?: string;
   @ApiPropertyOptional({ example: 'en' }) @IsOptional() @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a BCP 47 tag such as en or pt-BR' }) language?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) conferenceTheme?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) dashboardTheme?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\+?[0-9 ()-]{4,30}$/, { message: 'phone must be a phone number' }) phone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) title?: string;
+  @IsOptional() @IsString() @MaxLength(50) conferenceTheme?: string;
+  @IsOptional() @IsString() @MaxLength(50) dashboardTheme?: string;
+  @IsOptional() @Matches(/^\+?[0-9 ()-]{4,30}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @IsOptional() @IsString() @MaxLength(100) title?: string;
   @ApiPropertyOptional({ example: 'DE', description: 'ISO 3166-1 alpha-2' }) @IsOptional() @IsISO31661Alpha2() country?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) profession?: string;
+  @IsOptional() @IsString() @MaxLength(100) profession?: string;
 }
 
 export class UserSettingsDto {
@@ -68,7 +66,7 @@ export class CreateUserDto {
   @ApiProperty({ format: 'email' }) @Transform(trim) @IsEmail() @MaxLength(254) email!: string;
   @ApiProperty({ example: 'ada' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
   @ApiProperty({ minLength: 10, maxLength: 128 }) @IsString() @MaxLength(128) password!: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
   @ApiPropertyOptional({ description: 'Tenant role (default `member`).', example: 'member' }) @IsOptional() @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'role must be a role name' }) role?: string;
 }
 
@@ -93,5 +91,5 @@ export class SetPlatformRoleDto {
 }
 
 export class SetDisabledDto {
-  @ApiProperty() @IsBoolean() disabled!: boolean;
+  @IsBoolean() disabled!: boolean;
 }
