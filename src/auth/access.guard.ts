@@ -1,17 +1,21 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticator } from 'passport';
 import { AccessService } from '../access/access.service';
 import { AUTHORIZE, AccessRequirement } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { requestContext } from '../common/context/request-context';
 import { AppException } from '../common/errors/app.exception';
 import { IS_PUBLIC } from '../common/http/public.decorator';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { credentialOf } from './strategies/credentials';
+import { JwtStrategy } from './strategies/jwt.strategy';
 
 /** The Passport strategies, in order: access tokens first (the common case); `ck_` credentials are left to the API-key strategy. */
 const STRATEGIES = ['jwt', 'api-key'];
+
+const JWT_REFUSED = () => AppException.unauthorized('The access token is malformed, expired or not signed by this server.', 'invalid-token');
 
 type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -21,21 +25,29 @@ type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
  * `@Authorize(object, action)`), and a socket event `@AuthenticatedEvent()` or
  * `@AuthorizeEvent(object, action)`; anything else is refused (403 `undeclared-route`).
  *
- * HTTP: authentication through Passport (an API-key strategy and a passport-jwt strategy, both
+ * HTTP: authentication through Passport (a passport-jwt strategy and an API-key strategy, both
  * ending in AuthenticatorService, which checks the user's current state on every request), then
- * the declaration. Sockets: the handshake authenticated the socket (RealtimeService); the
+ * the declaration. The strategies are registered with a Passport instance of this application's
+ * own, not with the process-wide `passport` that @nestjs/passport's AuthGuard consults: in one
+ * process several applications (the multi-node tests) would otherwise authenticate each other's
+ * requests with the last-registered application's strategies. Sockets: the handshake authenticated the socket (RealtimeService); the
  * declaration is checked against its principal for every event.
  */
 @Injectable()
-export class AccessGuard extends AuthGuard(STRATEGIES) {
+export class AccessGuard implements CanActivate {
+  private readonly passport = new Authenticator();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly access: AccessService,
+    jwt: JwtStrategy,
+    apiKey: ApiKeyStrategy,
   ) {
-    super();
+    this.passport.use('jwt', jwt);
+    this.passport.use('api-key', apiKey);
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     const type = context.getType();
     if (type === 'ws') {
@@ -51,23 +63,26 @@ export class AccessGuard extends AuthGuard(STRATEGIES) {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const requirement = this.requirementOf(targets);
     if (!credentialOf(request)) throw AppException.unauthorized();
-    await super.canActivate(context);
-    const principal = request.principal!;
+    const principal = await this.authenticate(request, context.switchToHttp().getResponse<FastifyReply>());
+    request.principal = principal;
     Object.assign(requestContext.get(), { principal });
     await this.assertAllowed(principal, requirement);
     return true;
   }
 
-  /** Passport options: no session; the principal goes to `request.principal`. */
-  override getAuthenticateOptions(): { session: false; property: string } {
-    return { session: false, property: 'principal' };
-  }
-
-  /** Passport's outcome: a strategy's own problem (blocked account, bad API key, ...), else a JWT that did not verify. */
-  override handleRequest<TUser = Principal>(err: unknown, user: TUser | false | null): TUser {
-    if (err) throw err;
-    if (!user) throw AppException.unauthorized('The access token is malformed, expired or not signed by this server.', 'invalid-token');
-    return user;
+  /**
+   * Runs the strategies: a strategy's own problem (blocked account, bad API key, ...) is thrown as
+   * is; when none accepts the credential, it is a JWT that did not verify.
+   */
+  private authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+    return new Promise((resolve, reject) => {
+      const middleware = this.passport.authenticate(STRATEGIES, { session: false }, (err: unknown, user: Principal | false | undefined) => {
+        if (err) reject(err);
+        else if (!user) reject(JWT_REFUSED());
+        else resolve(user);
+      }) as (req: unknown, res: unknown, next: (err?: unknown) => void) => void;
+      middleware(request, reply, (err) => reject(err ?? JWT_REFUSED()));
+    });
   }
 
   private requirementOf(targets: Parameters<Reflector['getAllAndOverride']>[1]): AccessRequirement {

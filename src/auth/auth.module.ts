@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AccessModule } from '../access/access.module';
 import { AppConfig } from '../common/config/app-config';
 import { TenantsModule } from '../tenants/tenants.module';
@@ -39,7 +38,6 @@ import { TokensRepository } from './tokens.repository';
  */
 @Module({
   imports: [
-    PassportModule.register({ session: false, property: 'principal' }),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

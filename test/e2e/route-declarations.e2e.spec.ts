@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { ConnectedSocket, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { GATEWAY_METADATA, MESSAGE_MAPPING_METADATA, MESSAGE_METADATA, NAMESPACE_METADATA } from '@nestjs/websockets/constants';
+import { GATEWAY_METADATA, GATEWAY_OPTIONS, MESSAGE_MAPPING_METADATA, MESSAGE_METADATA } from '@nestjs/websockets/constants';
 import { io } from 'socket.io-client';
 import { ACCESS_ACTIONS, ACCESS_OBJECTS } from '../../src/access/access.constants';
 import { AUTHORIZE, AccessRequirement, Authorize, AuthorizeEvent, AuthenticatedEvent } from '../../src/common/auth/auth.decorators';
@@ -81,7 +81,7 @@ function collectSocketHandlers(modules: ModulesContainer): SocketHandler[] {
         handler: `${String(Reflect.getMetadata(MESSAGE_METADATA, method))} (${gateway.name}.${name})`,
         requirement: (Reflect.getMetadata(AUTHORIZE, method) ?? Reflect.getMetadata(AUTHORIZE, gateway)) as AccessRequirement | undefined,
         live: gateway.prototype instanceof LiveGateway,
-        namespace: Reflect.getMetadata(NAMESPACE_METADATA, gateway),
+        namespace: (Reflect.getMetadata(GATEWAY_OPTIONS, gateway) as { namespace?: unknown } | undefined)?.namespace,
       });
     }
   }

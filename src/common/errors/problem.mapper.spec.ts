@@ -5,15 +5,15 @@ import { toProblem } from './problem.mapper';
 
 describe('toProblem', () => {
   it('maps a domain exception with its code, fields and extensions', () => {
-    const error = new AppException(409, 'invite-used-up', { detail: 'The room is full.', extensions: { capacity: 10 } });
+    const error = new AppException(409, 'invite-used-up', { detail: 'This invite has been used up.', extensions: { capacity: 10 } });
     const { body, unexpected } = toProblem(error, '/api/v1/rooms/x', 'req-1');
     expect(body).toEqual({
       type: 'urn:collab:problem:invite-used-up',
       title: 'Conflict',
       status: 409,
-      detail: 'The room is full.',
+      detail: 'This invite has been used up.',
       instance: '/api/v1/rooms/x',
-      code: 'conflict',
+      code: 'invite-used-up',
       requestId: 'req-1',
       capacity: 10,
     });
