@@ -27,7 +27,7 @@
  */
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -62,6 +62,25 @@ interface Measurement {
   statusCodes: Record<string, number>;
   /** Transactions the database committed or rolled back per request (PostgreSQL only). */
   sqlPerRequest?: number;
+  /**
+   * CPU time the server process spent per request during the measurement (user + system, from
+   * /proc/<pid>/stat; the embedded database runs in that process, PostgreSQL does not). Unlike
+   * req/s, it barely moves when other processes compete for the CPUs.
+   */
+  cpuMicrosPerRequest?: number;
+}
+
+/** CPU time (user + system) a process has used so far, in ms; undefined where /proc is not there. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 
@@ -111,7 +130,9 @@ async function measure(server: Server, token: string, stats?: { admin: Client; d
   const before = await transactions(stats?.admin, stats?.database);
   process.stdout.write(`  ${server.name}: warm-up ${WARMUP} s, then ${DURATION} s at ${CONNECTIONS} connections x ${PIPELINING}... `);
   const warm = WARMUP > 0 ? await load(server.url, token, WARMUP) : undefined;
+  const cpuBefore = processCpuMs(server.child.pid);
   const result = await load(server.url, token, DURATION);
+  const cpuAfter = processCpuMs(server.child.pid);
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
   const m: Measurement = {
     name: server.name,
@@ -125,6 +146,7 @@ async function measure(server: Server, token: string, stats?: { admin: Client; d
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     statusCodes,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 && { cpuMicrosPerRequest: ((cpuAfter - cpuBefore) * 1000) / result.requests.total }),
   };
   process.stdout.write(`${Math.round(m.requestsPerSecond)} req/s\n`);
   if (m.errors + m.timeouts + m.non2xx > 0) await explainFailure(server, token, m);
@@ -170,7 +192,7 @@ const pad = (s: string, n: number) => s.padStart(n);
 const fmt = (x: number | undefined, digits = 0) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
 
 function printTable(results: Measurement[]): void {
-  const head = ['server', 'req/s', '±sd', 'p50 ms', 'p99 ms', 'mean ms', 'requests', 'errors', 'timeouts', 'non-2xx', 'SQL/req'];
+  const head = ['server', 'req/s', '±sd', 'p50 ms', 'p99 ms', 'mean ms', 'requests', 'errors', 'timeouts', 'non-2xx', 'SQL/req', 'CPU µs/req'];
   const rows = results.map((m) => [
     m.name,
     fmt(m.requestsPerSecond),
@@ -183,6 +205,7 @@ function printTable(results: Measurement[]): void {
     String(m.timeouts),
     String(m.non2xx),
     fmt(m.sqlPerRequest, 2),
+    fmt(m.cpuMicrosPerRequest),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : pad(c, widths[i]))).join(' | ')} |`;
@@ -287,7 +310,11 @@ async function main(): Promise<void> {
   }
   if (pg && emb) console.log(`app on PGlite     / app on PostgreSQL:  ${(emb.requestsPerSecond / pg.requestsPerSecond).toFixed(2)}`);
   if (pg && bareKey) console.log(`app on PostgreSQL / bare with KeyObject: ${(pg.requestsPerSecond / bareKey.requestsPerSecond).toFixed(2)}`);
-  console.log('(req/s: mean of per-second samples; latency in ms; SQL/req: database transactions per request over warm-up and measurement)');
+  if (pg?.cpuMicrosPerRequest && bare?.cpuMicrosPerRequest) {
+    console.log(`server CPU per request, app on PostgreSQL / bare: ${(pg.cpuMicrosPerRequest / bare.cpuMicrosPerRequest).toFixed(2)}`);
+  }
+  console.log('(req/s: mean of per-second samples; latency in ms; SQL/req: database transactions per request over warm-up and measurement;');
+  console.log(' CPU µs/req: user + system CPU of the server process per measured request, steadier than req/s on a shared machine)');
   console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   for (const m of results) {

@@ -23,12 +23,26 @@ import { getReadiness, getLiveness, listRoomMessages, postRoomBotMessage } from 
 import type { HealthCheckDto, ProblemDetails, RoomMessageDto } from './sdk/types.gen';
 
 const client = createClient({ baseUrl: 'http://localhost:3000' });
-export async function ready(): Promise<HealthCheckDto['status'] | ProblemDetails['code']> {
+export async function ready(): Promise<HealthCheckDto['status'] | ProblemDetails['code'] | 'down'> {
   const live = await getLiveness({ client });
   const result = await getReadiness({ client });
   if (result.error) return (result.error as ProblemDetails).code;
   return live.data ? result.data!.status : 'down';
 }
+
+/** Problem codes are the ErrorCode enum: a client can switch on them, and a misspelt one does not compile. */
+export function retryable(problem: ProblemDetails): boolean {
+  switch (problem.code) {
+    case 'too-many-requests':
+    case 'service-unavailable':
+    case 'concurrent-update':
+      return true;
+    default:
+      return false;
+  }
+}
+// @ts-expect-error: not a code the server sends
+export const misspelt: ProblemDetails['code'] = 'too-many-request';
 
 /** An integration posting as a bot with its API key, then reading the room back. */
 export async function announce(apiKey: string, roomId: string): Promise<Array<RoomMessageDto['botName']>> {
