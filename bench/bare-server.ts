@@ -1,26 +1,23 @@
 /**
- * The baseline of bench/me-throughput.ts: `GET /api/v1/me` on bare Fastify 5 +
- * `pg`, with none of Nest, TypeORM, helmet, CORS, pino, throttling, request
- * context or metrics. It does the work one authenticated request does in the
- * application, with the same libraries where the work is the same:
+ * The baseline of bench/me-throughput.ts: `GET /api/v1/me` on bare Fastify 5 + `pg`, with none of
+ * Nest, TypeORM, Passport, helmet, CORS, pino, throttling, request context or metrics: what a
+ * hand-written server does for one authenticated request, with the same libraries where the work is
+ * the same:
  *
- *   1. HS256 verify with issuer and audience (jsonwebtoken, as @nestjs/jwt uses);
- *   2. the same SQL, statement for statement, as TypeORM sends it
- *      (AuthenticatorService.fromAccessToken, then UsersService.getProfile):
- *        user by id  ||  refresh-token family revoked?    (in parallel)
- *        tenant by id
- *        last_seen_at update                              (fire and forget)
- *        user by tenant and id
- *   3. the tenant roles from memory (the app keeps a Casbin enforcer per tenant;
- *      here the tenant's `g` links are read once and walked);
- *   4. the same JSON body (UsersService.toDto).
+ *   1. HS256 verify with issuer and audience (jsonwebtoken, as @nestjs/jwt and passport-jwt use),
+ *      the secret as a KeyObject (as the application has it);
+ *   2. one SQL statement: the user, its tenant's state and whether the token's session was revoked
+ *      (the same query as the application's PrincipalsRepository), then every refusal rule;
+ *   3. last_seen_at at most once a minute per user (fire and forget, as the application);
+ *   4. the tenant roles from memory (the app keeps a Casbin enforcer per tenant; here the tenant's
+ *      `g` links are read once and walked);
+ *   5. the same JSON body (the application's UserDto).
  *
  * Configuration (environment): PORT, DATABASE_URL, JWT_SECRET, DATABASE_POOL_SIZE (10), and
- * JWT_KEY_OBJECT=1 to hand jsonwebtoken a KeyObject instead of the string: given a string,
- * jsonwebtoken tries to parse it as a PEM public key (and fails) on every verify, which costs
- * far more than the HMAC itself; the application (@nestjs/jwt with a string secret) pays that.
- * The issuer and audience are those of src/auth/token.service.ts; should they drift,
- * every request is refused and the benchmark fails on its non-2xx count.
+ * JWT_KEY_OBJECT=0 to hand jsonwebtoken the secret as a string: jsonwebtoken then tries to parse it
+ * as a PEM public key (and fails) on every verify, which costs far more than the HMAC itself.
+ * The issuer and audience are those of src/auth/token.service.ts; should they drift, every request
+ * is refused and the benchmark fails on its non-2xx count.
  */
 import Fastify, { FastifyReply } from 'fastify';
 import jwt from 'jsonwebtoken';
@@ -38,30 +35,17 @@ if (!DATABASE_URL || !JWT_SECRET) {
   process.stderr.write('bare-server: DATABASE_URL and JWT_SECRET are required\n');
   process.exit(1);
 }
-const JWT_KEY = process.env.JWT_KEY_OBJECT === '1' ? createSecretKey(Buffer.from(JWT_SECRET)) : JWT_SECRET;
-
-// The SELECT lists TypeORM builds for findOneBy() on UserEntity and TenantEntity (columns in entity order).
-const USER_COLUMNS = [
-  'id', 'tenant_id', 'email', 'username', 'display_name', 'first_name', 'last_name', 'password_hash', 'role', 'is_active',
-  'is_blocked', 'blocked_reason', 'disabled_since', 'failed_login_attempts', 'lockout_count', 'locked_until', 'email_verified',
-  'email_verified_at', 'token_version', 'last_login_at', 'last_seen_at', 'avatar_url', 'language', 'conference_theme',
-  'dashboard_theme', 'phone', 'title', 'country', 'profession', 'tariff_id', 'tariff_status', 'created_at', 'updated_at',
-];
-const TENANT_COLUMNS = [
-  'id', 'name', 'slug', 'is_default', 'disabled_at', 'oidc_issuer', 'oidc_client_id', 'oidc_client_secret_enc', 'oidc_tenant_id',
-  'settings', 'created_at', 'updated_at',
-];
-const select = (entity: string, table: string, columns: string[]): string =>
-  `SELECT ${columns.map((c) => `"${entity}"."${c}" AS "${entity}_${c}"`).join(', ')} FROM "${table}" "${entity}"`;
+const JWT_KEY = process.env.JWT_KEY_OBJECT === '0' ? JWT_SECRET : createSecretKey(Buffer.from(JWT_SECRET));
 
 const SQL = {
-  userById: `${select('UserEntity', 'users', USER_COLUMNS)} WHERE (("UserEntity"."id" = $1)) LIMIT 1`,
-  familyRevoked: `SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL LIMIT 1`,
-  tenantById: `${select('TenantEntity', 'tenants', TENANT_COLUMNS)} WHERE (("TenantEntity"."id" = $1)) LIMIT 1`,
+  principal: `SELECT p.*, EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = $2 AND r.revoked_at IS NOT NULL) AS session_revoked
+    FROM user_principals p WHERE p.id = $1`,
   touchLastSeen: `UPDATE users SET last_seen_at = now() WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')`,
-  userInTenant: `${select('UserEntity', 'users', USER_COLUMNS)} WHERE (("UserEntity"."tenant_id" = $1) AND ("UserEntity"."id" = $2)) LIMIT 1`,
   tenantLinks: `SELECT v0, v2 FROM casbin_rule WHERE ptype = 'g' AND v1 = $1`,
 };
+
+/** last_seen_at is written at most once a minute per user. */
+const touched = new Map<string, number>();
 
 interface Claims {
   sub: string;
@@ -132,50 +116,50 @@ app.get('/api/v1/me', async (request, reply) => {
     return refuse(reply, 401, 'invalid-token', 'The access token is malformed, expired or not signed by this server.');
   }
 
-  const [userRows, familyRows] = await Promise.all([pool.query<Row>(SQL.userById, [claims.sub]), pool.query(SQL.familyRevoked, [claims.sid])]);
-  const user = userRows.rows[0];
-  if (!user || user.UserEntity_tenant_id !== claims.tid) return refuse(reply, 401, 'invalid-token', 'The access token belongs to no user.');
-  if (user.UserEntity_token_version !== claims.ver || familyRows.rows.length > 0) return refuse(reply, 401, 'token-revoked', 'The access token was revoked.');
-  if (user.UserEntity_is_blocked) return refuse(reply, 401, 'account-blocked', 'The account is blocked.');
-  if (user.UserEntity_disabled_since || !user.UserEntity_is_active) return refuse(reply, 401, 'account-disabled', 'The account is disabled.');
-  const tenant = (await pool.query<Row>(SQL.tenantById, [claims.tid])).rows[0];
-  if (!tenant || tenant.TenantEntity_disabled_at) return refuse(reply, 401, 'tenant-disabled', 'The tenant is disabled.');
-  void pool.query(SQL.touchLastSeen, [claims.sub]).catch(() => undefined);
+  const u = (await pool.query<Row>(SQL.principal, [claims.sub, claims.sid])).rows[0];
+  if (!u || u.tenant_id !== claims.tid) return refuse(reply, 401, 'invalid-token', 'The access token belongs to no user.');
+  if (u.token_version !== claims.ver || u.session_revoked) return refuse(reply, 401, 'token-revoked', 'The access token was revoked.');
+  if (u.is_blocked) return refuse(reply, 401, 'account-blocked', 'The account is blocked.');
+  if (u.disabled_since || !u.is_active) return refuse(reply, 401, 'account-disabled', 'The account is disabled.');
+  if (u.tenant_disabled_at) return refuse(reply, 401, 'tenant-disabled', 'The tenant is disabled.');
+  const last = touched.get(claims.sub);
+  if (last === undefined || Date.now() - last >= 60_000) {
+    touched.set(claims.sub, Date.now());
+    void pool.query(SQL.touchLastSeen, [claims.sub]).catch(() => undefined);
+  }
 
-  const u = (await pool.query<Row>(SQL.userInTenant, [claims.tid, claims.sub])).rows[0];
-  if (!u) return refuse(reply, 404, 'not-found', 'User not found.');
   const now = new Date();
-  const lockedUntil = u.UserEntity_locked_until as Date | null;
-  const status = u.UserEntity_is_blocked
+  const lockedUntil = u.locked_until as Date | null;
+  const status = u.is_blocked
     ? 'blocked'
-    : u.UserEntity_disabled_since || !u.UserEntity_is_active
+    : u.disabled_since || !u.is_active
       ? 'disabled'
       : lockedUntil && lockedUntil > now
         ? 'locked'
         : 'active';
   return {
-    id: u.UserEntity_id,
-    tenantId: u.UserEntity_tenant_id,
-    email: u.UserEntity_email,
-    username: u.UserEntity_username,
-    displayName: u.UserEntity_display_name,
-    firstName: u.UserEntity_first_name,
-    lastName: u.UserEntity_last_name,
-    role: u.UserEntity_role,
+    id: u.id,
+    tenantId: u.tenant_id,
+    email: u.email,
+    username: u.username,
+    displayName: u.display_name,
+    firstName: u.first_name,
+    lastName: u.last_name,
+    role: u.role,
     tenantRoles: await roleNames(claims.tid, claims.sub),
     status,
-    emailVerified: u.UserEntity_email_verified,
+    emailVerified: u.email_verified,
     lockedUntil: lockedUntil && lockedUntil > now ? lockedUntil.toISOString() : null,
-    lastLoginAt: iso(u.UserEntity_last_login_at),
-    avatarUrl: u.UserEntity_avatar_url,
-    language: u.UserEntity_language,
-    conferenceTheme: u.UserEntity_conference_theme,
-    dashboardTheme: u.UserEntity_dashboard_theme,
-    phone: u.UserEntity_phone,
-    title: u.UserEntity_title,
-    country: u.UserEntity_country,
-    profession: u.UserEntity_profession,
-    createdAt: iso(u.UserEntity_created_at),
+    lastLoginAt: iso(u.last_login_at),
+    avatarUrl: u.avatar_url,
+    language: u.language,
+    conferenceTheme: u.conference_theme,
+    dashboardTheme: u.dashboard_theme,
+    phone: u.phone,
+    title: u.title,
+    country: u.country,
+    profession: u.profession,
+    createdAt: iso(u.created_at),
   };
 });
 

@@ -46,7 +46,9 @@ export async function startChild(name: string, script: string, env: Record<strin
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-65_536);
   };
-  const child = spawn(process.execPath, [script, ...args], {
+  // BENCH_NODE_ARGS: flags for the servers' node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -119,10 +119,11 @@ async function main(): Promise<void> {
       active: false,
       repository: <E extends ObjectLiteral>(entity: EntityTarget<E>) => dataSource.manager.getRepository(entity),
       afterCommit: (hook: () => unknown) => void hook(),
+      run: <T>(fn: () => Promise<T>) => fn(),
     } as unknown as Transactions;
     const repository = new CasbinRuleRepository(outsideTransactions);
     const enforcers = new TenantEnforcers(repository, outsideTransactions);
-    const access = new AccessService(repository, enforcers, new AccessSyncService(enforcers, outsideTransactions, null, config));
+    const access = new AccessService(outsideTransactions, repository, enforcers, new AccessSyncService(enforcers, outsideTransactions, null, config));
     const principalOf = (tenant: Tenant, i: number): Principal => ({ tenantId: tenant.id, userId: tenant.users[i % tenant.users.length], role: 'user', via: 'access-token' });
     const request = (i: number): [string, string] => [ACCESS_OBJECTS[i % ACCESS_OBJECTS.length], ACCESS_ACTIONS[i % ACCESS_ACTIONS.length]];
 

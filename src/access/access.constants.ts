@@ -28,6 +28,7 @@ export const userSubject = (userId: string): string => `user:${userId}`;
 export const groupSubject = (groupId: string): string => `group:${groupId}`;
 export const roleSubject = (role: string): string => `role:${role}`;
 export const ROLE_PREFIX = 'role:';
+export const USER_PREFIX = 'user:';
 
 export const DEFAULT_TENANT_ROLES = ['admin', 'member', 'guest'] as const;
 export type DefaultTenantRole = (typeof DEFAULT_TENANT_ROLES)[number];

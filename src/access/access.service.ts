@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
+import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
-import { DEFAULT_ROLE_POLICIES, DEFAULT_TENANT_ROLES, ROLE_NAME, groupSubject, roleSubject, userSubject } from './access.constants';
+import { DEFAULT_ROLE_POLICIES, DEFAULT_TENANT_ROLES, ROLE_NAME, USER_PREFIX, groupSubject, roleSubject, userSubject } from './access.constants';
 import { AccessSyncService } from './access-sync.service';
 import { CasbinRuleRepository, NewPolicy } from './casbin-rule.repository';
 import { TenantEnforcers } from './tenant-enforcers';
 
 export { DEFAULT_TENANT_ROLES } from './access.constants';
+
+/** The built-in role a tenant must not lose its last holder of. */
+const ADMIN = 'admin';
+
+export const lastAdmin = (): AppException =>
+  AppException.conflict('The tenant would be left without an admin: make another user admin first.', 'last-admin');
 
 /**
  * Authorization for the rest of the application: the guard's question and the
@@ -23,6 +30,7 @@ export { DEFAULT_TENANT_ROLES } from './access.constants';
 @Injectable()
 export class AccessService {
   constructor(
+    private readonly transactions: Transactions,
     private readonly rules: CasbinRuleRepository,
     private readonly enforcers: TenantEnforcers,
     private readonly sync: AccessSyncService,
@@ -44,16 +52,50 @@ export class AccessService {
     this.sync.afterCommit(tenantId);
   }
 
-  /** Replaces the roles the user holds directly in the tenant with `role` (a name without `role:`). */
+  /**
+   * Replaces the roles the user holds directly in the tenant with `role` (a name without `role:`).
+   * 409 `last-admin` when that would leave the tenant, which had an admin, without one.
+   */
   async setUserRole(tenantId: string, userId: string, role: string): Promise<void> {
-    await this.rules.lockTenant(tenantId);
-    if (!ROLE_NAME.test(role) || !(await this.rules.roleExists(tenantId, role))) {
-      throw AppException.invalidField('role', `role "${role}" does not exist in this tenant`, 'unknownRole');
-    }
-    const subject = userSubject(userId);
-    await this.rules.deleteDirectRoleLinks(tenantId, subject);
-    await this.rules.insertLink(tenantId, subject, roleSubject(role));
-    this.sync.afterCommit(tenantId);
+    await this.transactions.run(async () => {
+      await this.rules.lockTenant(tenantId);
+      if (!ROLE_NAME.test(role) || !(await this.rules.roleExists(tenantId, role))) {
+        throw AppException.invalidField('role', `role "${role}" does not exist in this tenant`, 'unknownRole');
+      }
+      const subject = userSubject(userId);
+      await this.keepingAnAdmin(tenantId, role === ADMIN ? [] : [userId], async () => {
+        await this.rules.deleteDirectRoleLinks(tenantId, subject);
+        await this.rules.insertLink(tenantId, subject, roleSubject(role));
+      });
+      this.sync.afterCommit(tenantId);
+    });
+  }
+
+  /** Whether the tenant has a role of that name (without `role:`). */
+  async roleExists(tenantId: string, role: string): Promise<boolean> {
+    return ROLE_NAME.test(role) && this.rules.roleExists(tenantId, role);
+  }
+
+  /** The users (ids) holding the tenant's `admin` role, directly or through groups. */
+  async adminsOf(tenantId: string): Promise<string[]> {
+    const policy = await this.enforcers.get(tenantId);
+    return (await policy.usersInRole(roleSubject(ADMIN))).map((s) => s.slice(USER_PREFIX.length));
+  }
+
+  /**
+   * Runs a change of the tenant's role links, inside the caller's transaction, and refuses it
+   * (409 `last-admin`, rolling it back) when the tenant had an admin before and has none after.
+   * `affected`: the users whose roles the change can lower; when none of them is an admin, the
+   * check is skipped (an empty list: always skipped; undefined: always checked).
+   */
+  async keepingAnAdmin<T>(tenantId: string, affected: readonly string[] | undefined, change: () => Promise<T>): Promise<T> {
+    return this.transactions.run(async () => {
+      const before = await this.adminsOf(tenantId);
+      if (before.length === 0 || (affected !== undefined && !affected.some((id) => before.includes(id)))) return change();
+      const result = await change();
+      if ((await this.adminsOf(tenantId)).length === 0) throw lastAdmin();
+      return result;
+    });
   }
 
   /** Role names (without `role:`) the user holds in the tenant, directly or through its groups. */
@@ -79,7 +121,8 @@ export class AccessService {
 
   async removeGroupMember(tenantId: string, groupId: string, userId: string): Promise<void> {
     await this.rules.lockTenant(tenantId);
-    if (await this.rules.deleteLink(tenantId, userSubject(userId), groupSubject(groupId))) this.sync.afterCommit(tenantId);
+    const removed = await this.keepingAnAdmin(tenantId, [userId], () => this.rules.deleteLink(tenantId, userSubject(userId), groupSubject(groupId)));
+    if (removed) this.sync.afterCommit(tenantId);
   }
 
   /** Drops the group's memberships, its roles and the policies whose subject is the group. */
@@ -94,8 +137,11 @@ export class AccessService {
 
   private async removeSubject(tenantId: string, subject: string): Promise<void> {
     await this.rules.lockTenant(tenantId);
-    await this.rules.deleteLinksOf(tenantId, subject);
-    await this.rules.deletePoliciesOfSubject(tenantId, subject);
+    const affected = subject.startsWith(USER_PREFIX) ? [subject.slice(USER_PREFIX.length)] : undefined;
+    await this.keepingAnAdmin(tenantId, affected, async () => {
+      await this.rules.deleteLinksOf(tenantId, subject);
+      await this.rules.deletePoliciesOfSubject(tenantId, subject);
+    });
     this.sync.afterCommit(tenantId);
   }
 }

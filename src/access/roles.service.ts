@@ -3,7 +3,8 @@ import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors/app.exception';
 import { Transactions } from '../common/database/transactions';
 import { Page, PageQueryDto, decodeCursor, toPage } from '../common/pagination/pagination';
-import { MAX_ROLES_PER_TENANT, roleSubject } from './access.constants';
+import { MAX_ROLES_PER_TENANT, USER_PREFIX, roleSubject } from './access.constants';
+import { AccessService } from './access.service';
 import { AccessSyncService } from './access-sync.service';
 import { toRoleAssignmentDto, toRoleDto } from './access.mapper';
 import { CasbinRuleRepository } from './casbin-rule.repository';
@@ -20,6 +21,7 @@ export class RolesService {
     private readonly rules: CasbinRuleRepository,
     private readonly sync: AccessSyncService,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
   ) {}
 
   /** Every role of the tenant (at most MAX_ROLES_PER_TENANT), by name. */
@@ -77,7 +79,9 @@ export class RolesService {
   async removeAssignment(tenantId: string, name: string, subject: string): Promise<void> {
     await this.transactions.run(async () => {
       await this.lockAndFindRole(tenantId, name);
-      if (!(await this.rules.deleteLink(tenantId, subject, roleSubject(name)))) throw AppException.notFound('Role assignment');
+      const affected = subject.startsWith(USER_PREFIX) ? [subject.slice(USER_PREFIX.length)] : undefined;
+      const removed = await this.access.keepingAnAdmin(tenantId, affected, () => this.rules.deleteLink(tenantId, subject, roleSubject(name)));
+      if (!removed) throw AppException.notFound('Role assignment');
       await this.audit.record({
         action: 'role.unassign',
         resourceType: 'role',

@@ -120,6 +120,12 @@ export class TenantPolicy {
     return this.enforcer.getImplicitRolesForUser(subject, this.tenantId);
   }
 
+  /** The users (`user:<id>`) holding `role` (with its `role:` prefix), directly or through groups. */
+  async usersInRole(role: string): Promise<string[]> {
+    const holders = await this.enforcer.getImplicitUsersForRole(role, this.tenantId);
+    return [...new Set(holders.filter((s) => s.startsWith('user:')))].sort();
+  }
+
   /** Role names (without `role:`) `subject` holds, directly or through groups. */
   async roleNames(subject: string): Promise<string[]> {
     const inherited = await this.inheritedSubjects(subject);

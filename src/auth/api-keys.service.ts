@@ -58,14 +58,6 @@ export class ApiKeysService {
     });
   }
 
-  /** The live key for a presented secret, or null (unknown, revoked or expired). */
-  async findUsable(presented: string): Promise<ApiKeyEntity | null> {
-    if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return null;
-    const key = await this.tokens.findApiKeyByHash(sha256(presented));
-    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) return null;
-    return key;
-  }
-
   touch(id: string): Promise<void> {
     return this.tokens.touchApiKey(id);
   }

@@ -6,6 +6,7 @@ import type { Principal } from '../common/auth/principal';
 import { AuthRateLimit } from '../common/throttle/auth-rate-limit.decorator';
 import { UserDto } from '../users/dto/user.dto';
 import { AuthService } from './auth.service';
+import { RegistrationService } from './registration.service';
 import { SessionsService } from './sessions.service';
 import { LoginDto, RefreshDto, RegisterDto, TokenPairDto } from './dto/auth.dto';
 import type { DeviceInfo } from './token.service';
@@ -21,19 +22,20 @@ export const deviceOf = (req: FastifyRequest): DeviceInfo => ({
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly registration: RegistrationService,
     private readonly sessions: SessionsService,
   ) {}
 
   @Post('register')
   @Endpoint({
-    summary: 'Create an account in the default tenant; a verification e-mail is sent',
+    summary: 'Create an account in the default tenant (a verification e-mail is sent), or with an invitation token in the invited tenant',
     access: 'public',
     created: UserDto,
-    problems: [409],
+    problems: [403, 404, 409, 410],
   })
   @AuthRateLimit()
   register(@Body() dto: RegisterDto): Promise<UserDto> {
-    return this.auth.register(dto);
+    return this.registration.register(dto);
   }
 
   @Post('login')

@@ -13,7 +13,12 @@ import { AuthService } from './auth.service';
 import { AuthenticatorService } from './authenticator.service';
 import { BootstrapService } from './bootstrap.service';
 import { EmailVerificationService } from './email-verification.service';
+import { TenantInvitationsController } from './invitations/tenant-invitations.controller';
+import { TenantInvitationsRepository } from './invitations/tenant-invitations.repository';
+import { TenantInvitationsService } from './invitations/tenant-invitations.service';
 import { LockoutService } from './lockout.service';
+import { TenantOnboardingController } from './onboarding/tenant-onboarding.controller';
+import { TenantOnboardingService } from './onboarding/tenant-onboarding.service';
 import { MeCredentialsController } from './me-credentials.controller';
 import { MePasswordController } from './me-password.controller';
 import { OidcClients } from './oidc/oidc-clients';
@@ -25,6 +30,8 @@ import { UserIdentitiesRepository } from './oidc/user-identities.repository';
 import { OneTimeTokensRepository } from './one-time-tokens.repository';
 import { OneTimeTokensService } from './one-time-tokens.service';
 import { PasswordResetService } from './password-reset.service';
+import { PrincipalsRepository } from './principals.repository';
+import { RegistrationService } from './registration.service';
 import { SessionsService } from './sessions.service';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
@@ -50,16 +57,21 @@ import { TokensRepository } from './tokens.repository';
     TenantsModule,
     AccessModule,
   ],
-  controllers: [AuthController, MeCredentialsController, AccountController, MePasswordController, OidcController],
+  controllers: [AuthController, MeCredentialsController, AccountController, MePasswordController, OidcController, TenantInvitationsController, TenantOnboardingController],
   providers: [
     { provide: ACCESS_TOKEN_KEY, inject: [AppConfig], useFactory: accessTokenKey },
     AuthService,
+    RegistrationService,
+    TenantInvitationsService,
+    TenantInvitationsRepository,
+    TenantOnboardingService,
     SessionsService,
     LockoutService,
     TokenService,
     TokensRepository,
     ApiKeysService,
     AuthenticatorService,
+    PrincipalsRepository,
     JwtStrategy,
     ApiKeyStrategy,
     EmailVerificationService,

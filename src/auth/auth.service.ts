@@ -1,21 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { AppConfig } from '../common/config/app-config';
 import { verifyPassword } from '../common/crypto/password';
 import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
 import { TenantsService } from '../tenants/tenants.service';
-import { UserDto } from '../users/dto/user.dto';
 import type { UserAccount } from '../users/user-account';
 import { UsersService } from '../users/users.service';
-import { LoginDto, RegisterDto, TokenPairDto } from './dto/auth.dto';
-import { EmailVerificationService } from './email-verification.service';
+import { LoginDto, TokenPairDto } from './dto/auth.dto';
 import { LockoutService } from './lockout.service';
 import { DeviceInfo, TokenService } from './token.service';
 
 const INVALID_CREDENTIALS = () => AppException.unauthorized('The login or password is wrong.', 'invalid-credentials');
 
-/** Registration and sign-in (password, or an identity verified elsewhere): a new session. */
+/** Sign-in (password, or an identity verified elsewhere): a new session. */
 @Injectable()
 export class AuthService {
   constructor(
@@ -24,22 +21,8 @@ export class AuthService {
     private readonly tenants: TenantsService,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
-    private readonly emailVerification: EmailVerificationService,
     private readonly lockout: LockoutService,
-    private readonly config: AppConfig,
   ) {}
-
-  async register(dto: RegisterDto): Promise<UserDto> {
-    if (!this.config.env.REGISTRATION_ENABLED) throw AppException.forbidden('Self-registration is disabled.', 'registration-disabled');
-    const tenantId = await this.tenants.getDefaultId();
-    const user = await this.transactions.run(async () => {
-      const created = await this.users.create({ ...dto, tenantId, tenantRole: 'member' });
-      await this.audit.record({ action: 'auth.register', resourceType: 'user', resourceId: created.id, tenantId, actorId: created.id });
-      await this.emailVerification.sendVerification(created);
-      return created;
-    });
-    return this.users.get(user.tenantId, user.id);
-  }
 
   async login(dto: LoginDto, device: DeviceInfo): Promise<TokenPairDto> {
     const user = await this.users.findByLogin(dto.login);

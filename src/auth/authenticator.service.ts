@@ -1,26 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
+import { sha256 } from '../common/crypto/crypto';
 import { AppException } from '../common/errors/app.exception';
 import type { ErrorCode } from '../common/errors/error-codes';
-import { TenantsService } from '../tenants/tenants.service';
-import type { UserAccount } from '../users/user-account';
+import { AuthenticatedUsers, UserPrincipalRow, principalAccount } from '../users/user-principal';
 import { UsersService } from '../users/users.service';
 import { ApiKeysService } from './api-keys.service';
-import { isApiKey } from './strategies/credentials';
+import { PrincipalsRepository } from './principals.repository';
+import { API_KEY_PREFIX, isApiKey } from './strategies/credentials';
 import { TokenService, isAccessClaims } from './token.service';
-import { TokensRepository } from './tokens.repository';
 
 const refused = (detail: string, code: ErrorCode = 'invalid-token') => AppException.unauthorized(detail, code);
 
 /** last_seen_at and last_used_at are written at most once a minute; remember when, to skip the query meanwhile. */
 const TOUCH_INTERVAL_MS = 60_000;
 const TOUCH_MEMORY = 10_000;
+/** Longer than any key we make: longer ones are not looked up. */
+const API_KEY_MAX_LENGTH = 200;
+
+export interface AuthenticateOptions {
+  /** Keep the user row for the rest of this HTTP request (GET /me answers from it). Never for sockets. */
+  rememberForRequest?: boolean;
+}
 
 /**
- * Turns a presented credential (an access token or an API key) into a Principal,
- * checking the user's current state on every call: a blocked, disabled or deleted
- * user, a raised token version, a revoked session or key, or a disabled tenant is
- * refused on the very next request. HTTP and Socket.IO handshakes both use it.
+ * Turns a presented credential (an access token or an API key) into a Principal, with one SQL
+ * statement, checking the user's current state on every call: a blocked, disabled or deleted
+ * user, a raised token version, a revoked session or key, or a disabled tenant is refused on the
+ * very next request. HTTP (through the Passport strategies) and Socket.IO handshakes both use it.
  */
 @Injectable()
 export class AuthenticatorService {
@@ -28,10 +35,10 @@ export class AuthenticatorService {
 
   constructor(
     private readonly tokens: TokenService,
-    private readonly tokensRepo: TokensRepository,
+    private readonly principals: PrincipalsRepository,
     private readonly apiKeys: ApiKeysService,
     private readonly users: UsersService,
-    private readonly tenants: TenantsService,
+    private readonly authenticated: AuthenticatedUsers,
   ) {}
 
   /** A presented credential, as the Socket.IO handshake gets it: an API key or an access token. */
@@ -47,32 +54,34 @@ export class AuthenticatorService {
    * TokenService, or by the passport-jwt strategy with the same options), checked for shape and
    * against the user's current state.
    */
-  async fromAccessClaims(verified: unknown): Promise<Principal> {
+  async fromAccessClaims(verified: unknown, options: AuthenticateOptions = {}): Promise<Principal> {
     if (!isAccessClaims(verified)) throw refused('The access token is malformed, expired or not signed by this server.');
-    const claims = verified;
-    const [user, familyRevoked] = await Promise.all([this.users.findById(claims.sub), this.tokensRepo.isFamilyRevoked(claims.sid)]);
-    if (!user || user.tenantId !== claims.tid) throw refused('The access token belongs to no user.');
-    if (user.tokenVersion !== claims.ver || familyRevoked) throw refused('The access token was revoked.', 'token-revoked');
-    await this.assertActive(user);
-    return { userId: user.id, tenantId: user.tenantId, role: user.role, via: 'access-token', sessionId: claims.sid };
+    const row = await this.principals.findForAccessToken(verified.sub, verified.sid);
+    if (!row || row.tenant_id !== verified.tid) throw refused('The access token belongs to no user.');
+    if (row.token_version !== verified.ver || row.session_revoked) throw refused('The access token was revoked.', 'token-revoked');
+    const principal: Principal = { userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'access-token', sessionId: verified.sid };
+    return this.accept(principal, row, options);
   }
 
   /** A presented API key: live (not revoked, not expired), and its user allowed to act. */
-  async fromApiKey(presented: string): Promise<Principal> {
-    const key = await this.apiKeys.findUsable(presented);
-    if (!key) throw refused('The API key is unknown, revoked or expired.', 'invalid-api-key');
-    const user = await this.users.findById(key.userId);
-    if (!user) throw refused('The API key belongs to no user.', 'invalid-api-key');
-    await this.assertActive(user);
-    if (this.due(`k:${key.id}`)) void this.apiKeys.touch(key.id).catch(() => undefined);
-    return { userId: user.id, tenantId: user.tenantId, role: user.role, via: 'api-key', apiKeyId: key.id };
+  async fromApiKey(presented: string, options: AuthenticateOptions = {}): Promise<Principal> {
+    const row = presented.startsWith(API_KEY_PREFIX) && presented.length <= API_KEY_MAX_LENGTH ? await this.principals.findForApiKey(sha256(presented)) : null;
+    if (!row || row.api_key_revoked_at || (row.api_key_expires_at && row.api_key_expires_at <= new Date())) {
+      throw refused('The API key is unknown, revoked or expired.', 'invalid-api-key');
+    }
+    if (this.due(`k:${row.api_key_id}`)) void this.apiKeys.touch(row.api_key_id).catch(() => undefined);
+    const principal: Principal = { userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'api-key', apiKeyId: row.api_key_id };
+    return this.accept(principal, row, options);
   }
 
-  private async assertActive(user: UserAccount): Promise<void> {
-    if (user.refusal === 'blocked') throw refused('The account is blocked.', 'account-blocked');
-    if (user.refusal === 'disabled') throw refused('The account is disabled.', 'account-disabled');
-    if (!(await this.tenants.isActive(user.tenantId))) throw refused('The tenant is disabled.', 'tenant-disabled');
-    if (this.due(`u:${user.id}`)) void this.users.touchLastSeen(user.id).catch(() => undefined);
+  private accept(principal: Principal, row: UserPrincipalRow, options: AuthenticateOptions): Principal {
+    const account = principalAccount(row);
+    if (account.refusal === 'blocked') throw refused('The account is blocked.', 'account-blocked');
+    if (account.refusal === 'disabled') throw refused('The account is disabled.', 'account-disabled');
+    if (!account.tenantActive) throw refused('The tenant is disabled.', 'tenant-disabled');
+    if (this.due(`u:${row.id}`)) void this.users.touchLastSeen(row.id).catch(() => undefined);
+    if (options.rememberForRequest) this.authenticated.remember(principal, row);
+    return principal;
   }
 
   private due(key: string): boolean {

@@ -49,11 +49,6 @@ export class TokensRepository {
     return result.affected ?? 0;
   }
 
-  async isFamilyRevoked(familyId: string): Promise<boolean> {
-    const rows: unknown[] = await this.refresh.query(`SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL LIMIT 1`, [familyId]);
-    return rows.length > 0;
-  }
-
   /** The user's signed-in devices: families with a live (unused, unrevoked, unexpired) token. */
   async findActiveSessions(tenantId: string, userId: string): Promise<SessionRow[]> {
     const rows: Array<{ family_id: string; device_info: string | null; ip: string | null; started_at: Date; last_used_at: Date; expires_at: Date }> =
@@ -73,11 +68,6 @@ export class TokensRepository {
       lastUsedAt: new Date(r.last_used_at),
       expiresAt: new Date(r.expires_at),
     }));
-  }
-
-  /** Any tenant's key: a presented key is looked up by its hash before anything is known of its owner. */
-  findApiKeyByHash(keyHash: string): Promise<ApiKeyEntity | null> {
-    return this.apiKeys.findOneBy({ keyHash });
   }
 
   findApiKeys(tenantId: string, userId: string): Promise<ApiKeyEntity[]> {

@@ -16,6 +16,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { REDIS, RedisModule } from './redis/redis.module';
 import { isAuthRateLimited } from './throttle/auth-rate-limit.decorator';
 import { HttpThrottlerGuard } from './throttle/http-throttler.guard';
+import { MemoryThrottlerStorage } from './throttle/memory-throttler.storage';
 import { RedisThrottlerStorage } from './throttle/redis-throttler.storage';
 
 @Global()
@@ -61,7 +62,7 @@ export class CoreModule implements NestModule {
               // Login, registration and password resets: a much lower per-IP budget.
               { name: 'auth', ttl: seconds(60), limit: config.env.LOGIN_RATE_LIMIT_MAX, skipIf: (ctx) => !isAuthRateLimited(ctx) },
             ],
-            storage: redis ? new RedisThrottlerStorage(redis, `${config.env.REDIS_KEY_PREFIX}throttle:`) : undefined,
+            storage: redis ? new RedisThrottlerStorage(redis, `${config.env.REDIS_KEY_PREFIX}throttle:`) : new MemoryThrottlerStorage(),
           }),
         }),
         HealthModule,

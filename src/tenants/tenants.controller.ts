@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { uuidParam } from '../common/http/uuid-param';
 import { Page, PageOf } from '../common/pagination/pagination';
-import { CreateTenantDto, TenantDto, TenantOidcInputDto, TenantQueryDto, UpdateTenantDto } from './dto/tenant.dto';
+import { TenantDto, TenantOidcInputDto, TenantQueryDto, UpdateTenantDto } from './dto/tenant.dto';
 import { TenantsService } from './tenants.service';
 import { Endpoint } from '../common/http/endpoint.decorator';
 
@@ -25,17 +25,6 @@ export class TenantsController {
   @Endpoint({ summary: 'List tenants (platform admins)', access: 'platform-admin', ok: TenantPage })
   listTenants(@Query() query: TenantQueryDto): Promise<Page<TenantDto>> {
     return this.tenants.list(query);
-  }
-
-  @Post()
-  @Endpoint({
-    summary: 'Create a tenant with its default roles and policies (platform admins)',
-    access: 'platform-admin',
-    created: TenantDto,
-    problems: [409],
-  })
-  createTenant(@Body() dto: CreateTenantDto): Promise<TenantDto> {
-    return this.tenants.create(dto);
   }
 
   @Get(':id')

@@ -48,6 +48,11 @@ export class TenantsService {
     return tenant.id;
   }
 
+  /** 404 `Tenant not found` unless the tenant exists (a tenant named by a platform admin's request). */
+  async assertExists(id: string): Promise<void> {
+    if (!(await this.tenants.findById(id))) throw AppException.notFound('Tenant');
+  }
+
   /** Whether the tenant exists and is not disabled. */
   async isActive(id: string): Promise<boolean> {
     const tenant = await this.tenants.findById(id);

@@ -5,6 +5,7 @@ import type { Principal } from '../common/auth/principal';
 import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
 import { PutUserSettingsDto, UpdateProfileDto, UserDto, UserSettingsDto } from './dto/user.dto';
+import { AuthenticatedUsers } from './user-principal';
 import { profileOf, toUserDto, toUserSettingsDto } from './users.mapper';
 import { UsersRepository } from './users.repository';
 
@@ -18,10 +19,12 @@ export class ProfileService {
     private readonly users: UsersRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly authenticated: AuthenticatedUsers,
   ) {}
 
+  /** The caller: from the row its request was authenticated with when there is one (no second read). */
   async getProfile(principal: Principal): Promise<UserDto> {
-    const user = await this.users.findInTenant(principal.tenantId, principal.userId);
+    const user = this.authenticated.of(principal) ?? (await this.users.findInTenant(principal.tenantId, principal.userId));
     if (!user) throw AppException.notFound('User');
     return toUserDto(user, await this.access.getUserRoles(user.tenantId, user.id));
   }

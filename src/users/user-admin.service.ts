@@ -1,18 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { AccessService } from '../access/access.service';
+import { AccessService, lastAdmin } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { PlatformRole, Principal } from '../common/auth/principal';
+import { scopedTenant } from '../common/auth/tenant-scope';
 import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
 import { DomainEvents } from '../common/events/domain-events';
 import { Page, createdAtCursor, toPage } from '../common/pagination/pagination';
+import { TenantsService } from '../tenants/tenants.service';
 import { BlockUserDto, CreateUserDto, UserDto, UserQueryDto } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
 import { adminStateOf, toUserDto } from './users.mapper';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-/** What a tenant admin does to the users of its own tenant (`/users`). Nobody acts on itself here. */
+/**
+ * What tenant admins do to the users of their own tenant (`/users`), and platform admins to the
+ * users of any tenant (`?tenantId=`). Nobody acts on itself here, and no change leaves a tenant
+ * that has an admin without an active one (409 `last-admin`).
+ */
 @Injectable()
 export class UserAdminService {
   constructor(
@@ -22,100 +28,133 @@ export class UserAdminService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly tenants: TenantsService,
   ) {}
 
-  async list(tenantId: string, query: UserQueryDto): Promise<Page<UserDto>> {
+  async list(principal: Principal, query: UserQueryDto): Promise<Page<UserDto>> {
+    const tenantId = await this.tenantOf(principal, query.tenantId);
     const rows = await this.users.findPage(tenantId, query);
     const page = toPage(rows, query.limit, (u) => u, createdAtCursor);
     return { items: await this.toDtos(tenantId, page.items), nextCursor: page.nextCursor };
   }
 
-  get(tenantId: string, id: string): Promise<UserDto> {
-    return this.directory.get(tenantId, id);
+  async get(principal: Principal, id: string, requestedTenant?: string): Promise<UserDto> {
+    return this.directory.get(await this.tenantOf(principal, requestedTenant), id);
   }
 
-  async create(principal: Principal, dto: CreateUserDto): Promise<UserDto> {
+  async create(principal: Principal, dto: CreateUserDto, requestedTenant?: string): Promise<UserDto> {
+    const tenantId = await this.tenantOf(principal, requestedTenant);
     const user = await this.directory.create({
       email: dto.email,
       username: dto.username,
       password: dto.password,
       displayName: dto.displayName,
-      tenantId: principal.tenantId,
+      tenantId,
       tenantRole: dto.role ?? 'member',
     });
-    return this.get(principal.tenantId, user.id);
+    return this.directory.get(tenantId, user.id);
   }
 
-  async block(principal: Principal, id: string, dto: BlockUserDto): Promise<UserDto> {
-    return this.change(principal, id, 'user.block', (u) => {
+  async block(principal: Principal, id: string, dto: BlockUserDto, requestedTenant?: string): Promise<UserDto> {
+    return this.change(principal, id, requestedTenant, 'user.block', async (u) => {
+      await this.assertAnotherActiveAdmin(u);
       u.isBlocked = true;
       u.blockedReason = dto.reason ?? null;
       this.events.emit('user.blocked', { tenantId: u.tenantId, userId: u.id });
     });
   }
 
-  unblock(principal: Principal, id: string): Promise<UserDto> {
-    return this.change(principal, id, 'user.unblock', (u) => {
+  unblock(principal: Principal, id: string, requestedTenant?: string): Promise<UserDto> {
+    return this.change(principal, id, requestedTenant, 'user.unblock', (u) => {
       u.isBlocked = false;
       u.blockedReason = null;
     });
   }
 
-  async setDisabled(principal: Principal, id: string, disabled: boolean): Promise<UserDto> {
-    return this.change(principal, id, disabled ? 'user.disable' : 'user.enable', (u) => {
+  async setDisabled(principal: Principal, id: string, disabled: boolean, requestedTenant?: string): Promise<UserDto> {
+    return this.change(principal, id, requestedTenant, disabled ? 'user.disable' : 'user.enable', async (u) => {
+      if (disabled) await this.assertAnotherActiveAdmin(u);
       u.disabledSince = disabled ? (u.disabledSince ?? new Date()) : null;
       u.isActive = !disabled;
       if (disabled) this.events.emit('user.disabled', { tenantId: u.tenantId, userId: u.id });
     });
   }
 
-  unlock(principal: Principal, id: string): Promise<UserDto> {
-    return this.change(principal, id, 'auth.unlock', (u) => {
+  unlock(principal: Principal, id: string, requestedTenant?: string): Promise<UserDto> {
+    return this.change(principal, id, requestedTenant, 'auth.unlock', (u) => {
       u.lockedUntil = null;
       u.failedLoginAttempts = 0;
       u.lockoutCount = 0;
     });
   }
 
-  setPlatformRole(principal: Principal, id: string, role: PlatformRole): Promise<UserDto> {
-    return this.change(principal, id, 'user.platform-role.change', (u) => {
+  setPlatformRole(principal: Principal, id: string, role: PlatformRole, requestedTenant?: string): Promise<UserDto> {
+    return this.change(principal, id, requestedTenant, 'user.platform-role.change', (u) => {
       u.role = role;
     });
   }
 
-  async setTenantRole(principal: Principal, id: string, role: string): Promise<UserDto> {
+  /** Replaces the user's direct tenant role (admin, member, guest or a custom one). */
+  async setTenantRole(principal: Principal, id: string, role: string, requestedTenant?: string): Promise<UserDto> {
     if (id === principal.userId) throw AppException.conflict('You cannot change your own tenant role.', 'self-change');
+    const tenantId = await this.tenantOf(principal, requestedTenant);
     return this.transactions.run(async () => {
-      const user = await this.lock(principal.tenantId, id);
-      const before = await this.access.getUserRoles(principal.tenantId, id);
-      await this.access.setUserRole(principal.tenantId, user.id, role);
-      await this.audit.record({ action: 'user.role.change', resourceType: 'user', resourceId: id, oldValue: { tenantRoles: before }, newValue: { tenantRole: role } });
-      return toUserDto(user, await this.access.getUserRoles(principal.tenantId, id));
+      const user = await this.lock(tenantId, id);
+      const before = await this.access.getUserRoles(tenantId, id);
+      if (role !== 'admin') await this.assertAnotherActiveAdmin(user);
+      await this.access.setUserRole(tenantId, user.id, role);
+      await this.audit.record({
+        action: 'user.role.change', resourceType: 'user', resourceId: id, tenantId, oldValue: { tenantRoles: before }, newValue: { tenantRole: role },
+      });
+      return toUserDto(user, await this.access.getUserRoles(tenantId, id));
     });
   }
 
-  async remove(principal: Principal, id: string): Promise<void> {
+  async remove(principal: Principal, id: string, requestedTenant?: string): Promise<void> {
     if (id === principal.userId) throw AppException.conflict('You cannot delete yourself.', 'self-change');
+    const tenantId = await this.tenantOf(principal, requestedTenant);
     await this.transactions.run(async () => {
-      const user = await this.lock(principal.tenantId, id);
-      await this.access.removeUser(principal.tenantId, id);
-      await this.users.delete(principal.tenantId, id);
-      await this.audit.record({ action: 'user.delete', resourceType: 'user', resourceId: id, oldValue: { email: user.email, username: user.username } });
-      this.events.emit('user.deleted', { tenantId: principal.tenantId, userId: id });
+      const user = await this.lock(tenantId, id);
+      await this.assertAnotherActiveAdmin(user);
+      await this.access.removeUser(tenantId, id);
+      await this.users.delete(tenantId, id);
+      await this.audit.record({ action: 'user.delete', resourceType: 'user', resourceId: id, tenantId, oldValue: { email: user.email, username: user.username } });
+      this.events.emit('user.deleted', { tenantId, userId: id });
     });
   }
 
-  /** Changes a user of the caller's tenant, with an audit entry, in one transaction; refuses self-lockout. */
-  private async change(principal: Principal, id: string, action: string, change: (user: UserEntity) => void): Promise<UserDto> {
+  /** Changes a user of the tenant, with an audit entry, in one transaction; refuses self-lockout. */
+  private async change(
+    principal: Principal, id: string, requestedTenant: string | undefined, action: string, change: (user: UserEntity) => void | Promise<void>,
+  ): Promise<UserDto> {
     if (id === principal.userId && action !== 'auth.unlock') throw AppException.conflict('You cannot do this to yourself.', 'self-change');
+    const tenantId = await this.tenantOf(principal, requestedTenant);
     return this.transactions.run(async () => {
-      const user = await this.lock(principal.tenantId, id);
+      const user = await this.lock(tenantId, id);
       const before = adminStateOf(user);
-      change(user);
+      await change(user);
       const saved = await this.users.save(user);
-      await this.audit.record({ action, resourceType: 'user', resourceId: id, oldValue: before, newValue: adminStateOf(saved) });
+      await this.audit.record({ action, resourceType: 'user', resourceId: id, tenantId, oldValue: before, newValue: adminStateOf(saved) });
       return toUserDto(saved, await this.access.getUserRoles(saved.tenantId, saved.id));
     });
+  }
+
+  /** The tenant the request acts in (the caller's, or one a platform admin names, which must exist). */
+  private async tenantOf(principal: Principal, requested: string | undefined): Promise<string> {
+    const tenantId = scopedTenant(principal, requested);
+    if (tenantId !== principal.tenantId) await this.tenants.assertExists(tenantId);
+    return tenantId;
+  }
+
+  /**
+   * Before `user` stops acting as an admin (blocked, disabled, demoted, deleted): another admin of
+   * its tenant who may act must remain, else 409 `last-admin`. A user who is no admin passes.
+   */
+  private async assertAnotherActiveAdmin(user: UserEntity): Promise<void> {
+    const admins = await this.access.adminsOf(user.tenantId);
+    if (!admins.includes(user.id)) return;
+    const others = admins.filter((id) => id !== user.id);
+    if ((await this.users.countActive(user.tenantId, others)) === 0) throw lastAdmin();
   }
 
   private async lock(tenantId: string, id: string): Promise<UserEntity> {

@@ -1,19 +1,21 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { TenantsModule } from '../tenants/tenants.module';
 import { GroupsController } from './groups.controller';
 import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
 import { MeController } from './me.controller';
 import { ProfileService } from './profile.service';
 import { UserAdminService } from './user-admin.service';
+import { AuthenticatedUsers } from './user-principal';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [AccessModule],
+  imports: [AccessModule, TenantsModule],
   controllers: [MeController, UsersController, GroupsController],
-  providers: [UsersService, UserAdminService, ProfileService, UsersRepository, GroupsService, GroupsRepository],
-  exports: [UsersService],
+  providers: [UsersService, UserAdminService, ProfileService, AuthenticatedUsers, UsersRepository, GroupsService, GroupsRepository],
+  exports: [UsersService, AuthenticatedUsers],
 })
 export class UsersModule {}

@@ -55,6 +55,15 @@ export class UsersRepository {
     return { email: rows.some((r) => r.email), username: rows.some((r) => r.username) };
   }
 
+  /** How many of `ids` are users of the tenant who may act (not blocked, not disabled). */
+  async countActive(tenantId: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.users
+      .createQueryBuilder('u')
+      .where('u.tenant_id = :tenantId AND u.id IN (:...ids) AND NOT u.is_blocked AND u.is_active AND u.disabled_since IS NULL', { tenantId, ids: [...ids] })
+      .getCount();
+  }
+
   async platformAdminExists(): Promise<boolean> {
     return this.users.exists({ where: { role: 'admin' } });
   }

@@ -3,6 +3,7 @@ import { OidcStateCodec } from '../../src/auth/oidc/oidc-state';
 import { TestUser, adminUser, newTenant, newUser } from '../helpers/factory';
 import { HttpResponse, expectProblem, http } from '../helpers/http';
 import { IdpAccount, TestIdp, freePort, startOidcProvider } from '../helpers/oidc-provider';
+import { TestSmtp, startSmtpServer, tokenFrom } from '../helpers/smtp';
 import { TestApp, startTestApp } from '../helpers/test-app';
 
 /**
@@ -12,6 +13,7 @@ import { TestApp, startTestApp } from '../helpers/test-app';
 describe('OIDC login', () => {
   let app: TestApp;
   let idp: TestIdp;
+  let smtp: TestSmtp;
   let admin: TestUser;
   let publicUrl: string;
   let tenantA: { id: string; slug: string };
@@ -30,7 +32,8 @@ describe('OIDC login', () => {
   beforeAll(async () => {
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
-    app = await startTestApp({ PORT: port, PUBLIC_URL: publicUrl });
+    smtp = await startSmtpServer();
+    app = await startTestApp({ PORT: port, PUBLIC_URL: publicUrl, SMTP_URL: smtp.url });
     [tenantA, tenantB, tenantWithout] = [await newTenant(app), await newTenant(app), await newTenant(app)];
     idp = await startOidcProvider({
       redirectUris: [
@@ -49,6 +52,7 @@ describe('OIDC login', () => {
   afterAll(async () => {
     await app?.close();
     await idp?.close();
+    await smtp?.close();
   });
 
   async function authorizationUrl(tenant: string, query = ''): Promise<string> {
@@ -215,5 +219,30 @@ describe('OIDC login', () => {
     const deadPort = await freePort();
     await http.put(app.api(`/tenants/${tenant.id}/oidc`), { issuer: `http://127.0.0.1:${deadPort}`, clientId: 'x' }, { token: admin.accessToken });
     expectProblem(await http.get(app.api(`/auth/oidc/${tenant.slug}/authorize`)), 503, 'oidc-unavailable');
+  });
+
+  it('signs a new user in with a tenant invitation: provisioned with its role, the invitation used once', async () => {
+    const invited = account();
+    const res = await http.post(app.api(`/tenant-invitations?tenantId=${tenantA.id}`), { email: invited.email, role: 'admin' }, { token: admin.accessToken });
+    expect(res.status).toBe(201);
+    const token = tokenFrom(await smtp.nextMailTo(invited.email!));
+    const preview = await http.post(app.api('/tenant-invitations/preview'), { token });
+    expect(preview.body.oidcLoginUrl).toBe(`${publicUrl}/api/v1/auth/oidc/${tenantA.slug}/authorize?invitation=${token}`);
+
+    const back = await idp.signIn(await authorizationUrl(tenantA.slug, `&invitation=${token}`), invited.sub);
+    const signedIn = await http.get(back.href);
+    expect(signedIn.status).toBe(200);
+    expect(await me(signedIn.body.accessToken)).toMatchObject({ tenantId: tenantA.id, email: invited.email, tenantRoles: ['admin'] });
+    expectProblem(await http.post(app.api('/tenant-invitations/preview'), { token }), 410, 'invitation-used');
+  });
+
+  it("refuses another tenant's invitation at the OIDC login and provisions nobody", async () => {
+    const invited = account();
+    expect((await http.post(app.api(`/tenant-invitations?tenantId=${tenantB.id}`), { email: invited.email }, { token: admin.accessToken })).status).toBe(201);
+    const token = tokenFrom(await smtp.nextMailTo(invited.email!));
+    const back = await idp.signIn(await authorizationUrl(tenantA.slug, `&invitation=${token}`), invited.sub);
+    const refused = expectProblem(await http.get(back.href), 400, 'validation-failed');
+    expect(refused.errors).toEqual([expect.objectContaining({ field: 'invitation', code: 'otherTenant' })]);
+    expect(await app.app.get(DataSource).query(`SELECT 1 FROM users WHERE email = $1`, [invited.email])).toEqual([]);
   });
 });

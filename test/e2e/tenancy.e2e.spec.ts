@@ -84,7 +84,8 @@ describe('tenant isolation: users, groups, audit log', () => {
   });
 
   it('takes the tenant only from the token, never from the request', async () => {
-    expectProblem(await http.get(app.api(`/users?tenantId=${adminA.tenantId}`), { token: adminB.accessToken }), 400);
+    // Only platform admins may name another tenant (docs/tenants.md); a tenant admin gets a 403.
+    expectProblem(await http.get(app.api(`/users?tenantId=${adminA.tenantId}`), { token: adminB.accessToken }), 403, 'forbidden');
     const create = await http.post(app.api('/groups'), { name: 'Sneaky', tenantId: adminA.tenantId }, { token: adminB.accessToken });
     expect(expectProblem(create, 400).errors[0]).toMatchObject({ field: 'tenantId', code: 'whitelistValidation' });
   });

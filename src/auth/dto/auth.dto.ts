@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDateString, IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { USERNAME_PATTERN } from '../../users/dto/user.dto';
+import { INVITATION_TOKEN_PATTERN } from '../invitations/tenant-invitation.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -10,6 +11,15 @@ export class RegisterDto {
   @ApiProperty({ example: 'ada' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
   @ApiProperty({ minLength: 10, maxLength: 128, description: 'At least 10 characters; common passwords are refused.' }) @IsString() @MaxLength(128) password!: string;
   @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
+
+  /**
+   * The token of a tenant invitation to this address: the account is made in the invitation's
+   * tenant with its role (even when self-registration is disabled), and the address counts as verified.
+   */
+  @ApiPropertyOptional({ pattern: INVITATION_TOKEN_PATTERN.source })
+  @IsOptional()
+  @Matches(INVITATION_TOKEN_PATTERN, { message: 'invitationToken must be an invitation token' })
+  invitationToken?: string;
 }
 
 export class LoginDto {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import { INVITATION_TOKEN_PATTERN } from '../invitations/tenant-invitation.dto';
 
 export const OIDC_AUTHORIZE_MODES = ['redirect', 'json'] as const;
 export type OidcAuthorizeMode = (typeof OIDC_AUTHORIZE_MODES)[number];
@@ -12,6 +13,12 @@ export class OidcTenantParamDto {
 }
 
 export class OidcAuthorizeQueryDto {
+  /** A tenant invitation token (from the invitation e-mail): a new user gets its role, an existing one of the tenant takes it. */
+  @ApiPropertyOptional({ pattern: INVITATION_TOKEN_PATTERN.source })
+  @IsOptional()
+  @Matches(INVITATION_TOKEN_PATTERN, { message: 'invitation must be an invitation token' })
+  invitation?: string;
+
   @ApiPropertyOptional({
     description:
       'Where the identity provider sends the browser back with `code` and `state` (it must be registered there). Default: this API\'s callback. ' +

@@ -7,6 +7,7 @@ import { UsersService } from '../../users/users.service';
 import { AuthService } from '../auth.service';
 import { TokenPairDto } from '../dto/auth.dto';
 import { UserIdentityEntity } from '../entities/user-identity.entity';
+import { ClaimedInvitation, TenantInvitationsService } from '../invitations/tenant-invitations.service';
 import { DeviceInfo } from '../token.service';
 import { ExternalIdentity } from './oidc-clients';
 import { UserIdentitiesRepository } from './user-identities.repository';
@@ -29,11 +30,16 @@ export class OidcIdentityService {
     private readonly identities: UserIdentitiesRepository,
     private readonly auth: AuthService,
     private readonly audit: AuditService,
+    private readonly invitations: TenantInvitationsService,
   ) {}
 
-  async signIn(tenantId: string, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
+  /**
+   * With `invitationToken` (a tenant invitation to the identity's address, for this tenant), a new
+   * user is provisioned with the invitation's role, and an existing one of the tenant gets it.
+   */
+  async signIn(tenantId: string, identity: ExternalIdentity, device: DeviceInfo, invitationToken?: string): Promise<TokenPairDto> {
     const linked = await this.identities.findByProviderSubject(identity.issuer, identity.subject);
-    if (linked) return this.signInLinked(tenantId, linked, identity, device);
+    if (linked) return this.signInLinked(tenantId, linked, identity, device, invitationToken);
     const email = requireEmail(identity);
     const existing = await this.users.findByEmail(email);
     if (existing) {
@@ -46,12 +52,14 @@ export class OidcIdentityService {
           'oidc-email-unverified',
         );
       }
-      return this.link(tenantId, existing.id, identity, device);
+      return this.link(tenantId, existing.id, identity, device, invitationToken);
     }
-    return this.provision(tenantId, email, await this.freeUsername(identity, email), identity, device);
+    return this.provision(tenantId, email, await this.freeUsername(identity, email), identity, device, invitationToken);
   }
 
-  private async signInLinked(tenantId: string, linked: UserIdentityEntity, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
+  private async signInLinked(
+    tenantId: string, linked: UserIdentityEntity, identity: ExternalIdentity, device: DeviceInfo, invitationToken: string | undefined,
+  ): Promise<TokenPairDto> {
     if (linked.tenantId !== tenantId) {
       throw AppException.conflict('This identity is linked to an account of another organisation.', 'identity-other-tenant');
     }
@@ -59,14 +67,23 @@ export class OidcIdentityService {
       const user = await this.users.findById(linked.userId);
       if (!user) throw AppException.notFound('User');
       await this.identities.recordLogin(linked.id, identity.email);
+      if (invitationToken !== undefined) await this.invitations.acceptFor(await this.claim(tenantId, invitationToken, user.email), user.id);
       return this.auth.startSessionFor(user, device, 'oidc');
     });
   }
 
-  private async link(tenantId: string, userId: string, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
+  /** The invitation, which must be for this address and this tenant. */
+  private async claim(tenantId: string, token: string, email: string): Promise<ClaimedInvitation> {
+    const claimed = await this.invitations.claim(token, email, 'invitation');
+    if (claimed.tenantId !== tenantId) throw AppException.invalidField('invitation', 'the invitation is for another organisation', 'otherTenant');
+    return claimed;
+  }
+
+  private async link(tenantId: string, userId: string, identity: ExternalIdentity, device: DeviceInfo, invitationToken: string | undefined): Promise<TokenPairDto> {
     return this.transactions.run(async () => {
       const user = await this.users.findById(userId);
       if (!user) throw AppException.notFound('User');
+      if (invitationToken !== undefined) await this.invitations.acceptFor(await this.claim(tenantId, invitationToken, user.email), user.id);
       const saved = await this.identities.insert({ userId, tenantId, provider: identity.issuer, subject: identity.subject, email: identity.email });
       if (!user.emailVerified) await this.users.markEmailVerified(userId);
       await this.audit.record({
@@ -81,16 +98,20 @@ export class OidcIdentityService {
     });
   }
 
-  private async provision(tenantId: string, email: string, username: string, identity: ExternalIdentity, device: DeviceInfo): Promise<TokenPairDto> {
+  private async provision(
+    tenantId: string, email: string, username: string, identity: ExternalIdentity, device: DeviceInfo, invitationToken: string | undefined,
+  ): Promise<TokenPairDto> {
     return this.transactions.run(async () => {
+      const invitation = invitationToken !== undefined ? await this.claim(tenantId, invitationToken, email) : undefined;
       const user = await this.users.create({
         tenantId,
         email,
         username,
         displayName: identity.name,
         emailVerified: identity.emailVerified,
-        tenantRole: 'member',
+        tenantRole: invitation?.role ?? 'member',
       });
+      if (invitation) await this.invitations.markAccepted(invitation, user.id);
       const saved = await this.identities.insert({ userId: user.id, tenantId, provider: identity.issuer, subject: identity.subject, email });
       await this.audit.record({
         action: 'auth.oidc.provision',

@@ -16,13 +16,16 @@ export interface OidcLoginState {
   exp: number;
   /** The redirect_uri sent to the identity provider (the token request must repeat it). */
   ru: string;
+  /** A tenant invitation token to use once signed in. */
+  inv?: string;
 }
 
 const isLoginState = (v: unknown): v is OidcLoginState => {
   const s = v as Partial<OidcLoginState> | null;
   return (
     typeof s === 'object' && s !== null &&
-    typeof s.tid === 'string' && typeof s.cv === 'string' && typeof s.n === 'string' && typeof s.ru === 'string' && Number.isInteger(s.exp)
+    typeof s.tid === 'string' && typeof s.cv === 'string' && typeof s.n === 'string' && typeof s.ru === 'string' && Number.isInteger(s.exp) &&
+    (s.inv === undefined || typeof s.inv === 'string')
   );
 };
 

@@ -28,7 +28,7 @@ export class OidcController {
     headers: { Location: { description: 'The authorization URL.', schema: { type: 'string', format: 'uri' } } },
   })
   async startOidcLogin(@Param() params: OidcTenantParamDto, @Query() query: OidcAuthorizeQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const result = await this.oidc.authorize(params.tenant, query.redirectUri);
+    const result = await this.oidc.authorize(params.tenant, query.redirectUri, query.invitation);
     if (query.mode === 'json') await reply.status(200).send(result);
     else await reply.redirect(result.authorizationUrl, 302);
   }

@@ -32,7 +32,8 @@ export class OidcService {
     private readonly config: AppConfig,
   ) {}
 
-  async authorize(tenantRef: string, redirectUri?: string): Promise<OidcAuthorizationDto> {
+  /** With `invitation`, the login uses that tenant invitation once it succeeds (checked then). */
+  async authorize(tenantRef: string, redirectUri?: string, invitation?: string): Promise<OidcAuthorizationDto> {
     const tenant = await this.requireTenant(tenantRef);
     const target = redirectUri ?? this.callbackUrl(tenantRef);
     if (redirectUri) this.assertAllowedRedirect(redirectUri);
@@ -44,6 +45,7 @@ export class OidcService {
       n: nonce,
       ru: target,
       exp: Math.floor(Date.now() / 1000) + OIDC_STATE_TTL_SECONDS,
+      ...(invitation !== undefined && { inv: invitation }),
     });
     return { authorizationUrl: await this.clients.authorizationUrl(tenant, { redirectUri: target, codeVerifier, state, nonce }) };
   }
@@ -66,7 +68,7 @@ export class OidcService {
     currentUrl.searchParams.set('state', query.state);
     if (query.iss !== undefined) currentUrl.searchParams.set('iss', query.iss);
     const identity = await this.clients.exchange(tenant, currentUrl, { codeVerifier: state.cv, state: query.state, nonce: state.n });
-    return this.identities.signIn(tenant.tenantId, identity, device);
+    return this.identities.signIn(tenant.tenantId, identity, device, state.inv);
   }
 
   private async requireTenant(tenantRef: string): Promise<TenantOidcConfig> {

@@ -20,6 +20,6 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   async validate(request: FastifyRequest): Promise<Principal | null> {
     const credential = credentialOf(request);
     if (!credential || !isApiKey(credential)) return null;
-    return this.authenticator.fromApiKey(credential);
+    return this.authenticator.fromApiKey(credential, { rememberForRequest: true });
   }
 }

@@ -33,6 +33,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(claims: unknown): Promise<Principal> {
-    return this.authenticator.fromAccessClaims(claims);
+    return this.authenticator.fromAccessClaims(claims, { rememberForRequest: true });
   }
 }

@@ -97,6 +97,7 @@ export const ENV_SCHEMA = {
   MAIL_FROM: v(str({ min: 3 }), 'Collab <no-reply@localhost>', 'Sender of outgoing mail.'),
   EMAIL_VERIFICATION_TTL_HOURS: v(int(1, 720), '48', 'Validity of an e-mail verification link.'),
   PASSWORD_RESET_TTL_MINUTES: v(int(5, 1440), '30', 'Validity of a password reset link.'),
+  TENANT_INVITATION_TTL_HOURS: v(int(1, 2160), '168', 'Validity of a tenant invitation (resending renews it).'),
   SHUTDOWN_TIMEOUT_MS: v(int(0, 600_000), '10000', 'How long a shutdown waits for in-flight requests before it exits anyway.'),
 } satisfies Record<string, EnvVar<unknown>>;
 

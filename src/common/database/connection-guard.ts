@@ -7,6 +7,9 @@ import pg from 'pg';
 export class ConnectionGuard {
   /** A reason to refuse the connection, or undefined to allow it. */
   refusal: () => string | undefined = () => undefined;
+
+  /** The pool TypeORM opened through guardedPg (one per data source), once it exists. */
+  pool: pg.Pool | undefined;
 }
 
 type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
@@ -22,6 +25,11 @@ type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefine
  */
 export function guardedPg(guard: ConnectionGuard): typeof pg {
   class GuardedPool extends pg.Pool {
+    constructor(config?: pg.PoolConfig) {
+      super(config);
+      guard.pool = this;
+    }
+
     override connect(): Promise<pg.PoolClient>;
     override connect(callback: ConnectCallback): void;
     override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
+import { ConnectionGuard } from './connection-guard';
 import type { EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 
 /** Where the current transaction lives: @nestjs-cls/transactional with its TypeORM adapter. */
@@ -30,6 +31,7 @@ export class Transactions {
   constructor(
     private readonly host: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cls: ClsService,
+    private readonly guard: ConnectionGuard,
   ) {}
 
   /** The EntityManager of the open transaction, else the data source's: what repositories query through. */
@@ -40,6 +42,17 @@ export class Transactions {
   /** TypeORM's repository of `entity` on `manager`: inside the open transaction when there is one. */
   repository<E extends ObjectLiteral>(entity: EntityTarget<E>): Repository<E> {
     return this.host.tx.getRepository(entity);
+  }
+
+  /**
+   * Runs one SQL statement and returns its rows: inside the open transaction when there is one,
+   * else straight on the driver's pool, past TypeORM's query runner (for the statements every
+   * request runs, such as authentication; repositories otherwise query through `manager`).
+   */
+  async query<R>(sql: string, parameters?: unknown[]): Promise<R[]> {
+    const pool = this.guard.pool;
+    if (pool === undefined || this.host.isTransactionActive()) return this.host.tx.query(sql, parameters);
+    return (await pool.query(sql, parameters)).rows as R[];
   }
 
   /** Whether the calling code runs inside a transaction. */

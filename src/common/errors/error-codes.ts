@@ -65,6 +65,14 @@ export const ERROR_CODES = [
   'oidc-email-unverified',
   'email-in-other-tenant',
   'identity-other-tenant',
+  /** Tenant invitations. */
+  'invitation-pending',
+  'invitation-accepted',
+  'invitation-expired',
+  'invitation-revoked',
+  'invitation-used',
+  'invitation-email-mismatch',
+  'already-in-tenant',
 
   // ---- users, groups, tenants ----------------------------------------------------------------------
   'user-exists',
@@ -80,6 +88,7 @@ export const ERROR_CODES = [
   'role-limit',
   'role-built-in',
   'role-assignment-exists',
+  'last-admin',
 
   // ---- rooms ----------------------------------------------------------------------------------------
   'already-a-member',

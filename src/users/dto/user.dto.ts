@@ -71,6 +71,11 @@ export class CreateUserDto {
 }
 
 export class UserQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "List the users of this tenant instead of the caller's (platform admins only)." })
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
+
   @ApiPropertyOptional({ description: 'Matches e-mail, username or display name (case-insensitive substring).' })
   @IsOptional() @IsString() @MaxLength(100) q?: string;
   @ApiPropertyOptional({ enum: USER_STATUSES, enumName: 'UserStatus' }) @IsOptional() @IsIn(USER_STATUSES) status?: UserStatus;
