@@ -1,17 +1,19 @@
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import { DynamicModule, Logger as NestLogger, RequestMethod, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { AppConfig } from './common/config/app-config';
 import { withGeneratedSecrets } from './common/config/generated-secrets';
+import { installRequestContext } from './common/context/request-context.hooks';
 import { EMBEDDED_POOL_SIZE, EmbeddedPostgres } from './common/database/embedded-postgres';
+import { installSecurityHeaders } from './common/http/security-headers';
+import { installRequestLog } from './common/logging/request-log';
 import { MetricsService } from './common/metrics/metrics.service';
 import { buildOpenApiDocument } from './common/openapi/openapi';
 import { SocketIoAdapter } from './realtime/socket-io.adapter';
@@ -65,16 +67,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   });
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-      },
-    },
-  });
+  installSecurityHeaders(fastify);
   const origins = config.env.CORS_ORIGINS;
   await app.register(fastifyCors, {
     origin: origins.includes('*') ? true : origins.length > 0 ? origins : false,
@@ -83,20 +76,25 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   });
 
   const metrics = app.get(MetricsService);
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
+  installRequestContext(fastify);
+  installRequestLog(fastify, PinoLogger.root);
   // While shutting down, in-flight responses close their connection so that close() need not wait for keep-alive timeouts.
   let shuttingDown = false;
   fastify.addHook('preClose', async () => {
     shuttingDown = true;
   });
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (shuttingDown) void reply.header('connection', 'close');
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   const document = await buildOpenApiDocument(app, version);

@@ -1,7 +1,6 @@
-import type { IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
+import { requestContext } from '../context/request-context';
 
 /** Header names and body fields that never reach a log line. */
 export const REDACTED_PATHS = [
@@ -21,31 +20,20 @@ export const REDACTED_PATHS = [
   '*.streamKey',
 ];
 
-const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
-
+/**
+ * nestjs-pino gives the application its logger (Nest's Logger, PinoLogger) and no HTTP middleware:
+ * the request line is written by installRequestLog, and every line logged while serving a request
+ * carries its id through the mixin, read from the request context.
+ */
 export function loggerParams(config: AppConfig): Params {
   return {
-    // One wildcard: Nest adds the routes excluded from the global prefix itself (health, metrics).
-    forRoutes: [{ path: '*splat', method: RequestMethod.ALL }],
+    forRoutes: [],
     pinoHttp: {
       level: config.env.LOG_LEVEL,
-      // Fastify assigned the id (taken from x-request-id or made) before this runs.
-      genReqId: (req: IncomingMessage) => String(req.headers['x-request-id']),
-      customAttributeKeys: { reqId: 'requestId' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Middleware sees a path relative to its mount point: the original URL is the one to test.
-      autoLogging: {
-        ignore: (req: IncomingMessage & { originalUrl?: string }) => QUIET_ROUTES.has((req.originalUrl ?? req.url ?? '').split('?')[0]),
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.remoteAddress,
-          userAgent: req.headers['user-agent'],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      mixin: () => {
+        const { requestId } = requestContext.get();
+        return requestId ? { requestId } : {};
       },
       transport: config.env.LOG_PRETTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
     },
