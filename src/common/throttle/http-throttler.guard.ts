@@ -8,4 +8,12 @@ export class HttpThrottlerGuard extends ThrottlerGuard {
     if (context.getType() !== 'http') return true;
     return super.canActivate(context);
   }
+
+  /**
+   * The counter's key: route, throttler and client address as they are. The library hashes them
+   * with SHA-256 on every request; the parts are short and public, so the hash buys nothing.
+   */
+  protected override generateKey(context: ExecutionContext, tracker: string, throttler: string): string {
+    return `${context.getClass().name}.${context.getHandler().name}:${throttler}:${tracker}`;
+  }
 }
