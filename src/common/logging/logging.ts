@@ -47,7 +47,7 @@ export function loggerParams(config: AppConfig): Params {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      transport: config.env.LOG_PRETTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
     },
   };
 }
