@@ -1,5 +1,5 @@
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
+import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import { DynamicModule, Logger as NestLogger, RequestMethod, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,13 +12,38 @@ import { AppModule } from './app.module';
 import { AppConfig } from './common/config/app-config';
 import { withGeneratedSecrets } from './common/config/generated-secrets';
 import { EMBEDDED_POOL_SIZE, EmbeddedPostgres } from './common/database/embedded-postgres';
+import { WithoutNestRouteMapping, logServedRoutes } from './common/logging/route-log';
 import { MetricsService } from './common/metrics/metrics.service';
 import { buildOpenApiDocument } from './common/openapi/openapi';
+import { RATE_LIMIT_HEADERS } from './common/throttle/rate-limit-headers';
 import { SocketIoAdapter } from './realtime/socket-io.adapter';
 import { version } from '../package.json';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Helmet's default directives, plus what Swagger UI at /docs needs (inline styles and scripts, its validator badge). */
+const CSP_DIRECTIVES = {
+  defaultSrc: [`'self'`],
+  styleSrc: [`'self'`, `'unsafe-inline'`],
+  imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+  scriptSrc: [`'self'`, `'unsafe-inline'`],
+};
+
+/**
+ * Over plain http, neither `upgrade-insecure-requests` nor HSTS: the first makes the browser fetch
+ * /docs' scripts and styles over https, which a plain-http server does not answer (a blank page), and
+ * browsers ignore HSTS received over http anyway (RFC 6797 §8.1).
+ */
+const HELMET_OVER_HTTP: FastifyHelmetOptions = {
+  contentSecurityPolicy: { directives: { ...CSP_DIRECTIVES, upgradeInsecureRequests: null } },
+  strictTransportSecurity: false,
+};
+/** Over https (TLS here, or X-Forwarded-Proto from a proxy TRUST_PROXY trusts): Helmet's defaults for both. */
+const HELMET_OVER_HTTPS: FastifyHelmetOptions = {
+  contentSecurityPolicy: { directives: { ...CSP_DIRECTIVES, upgradeInsecureRequests: [] } },
+  strictTransportSecurity: { maxAge: 365 * 24 * 3600, includeSubDomains: true },
+};
 
 export interface RunningServer {
   readonly app: NestFastifyApplication;
@@ -54,8 +79,10 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new WithoutNestRouteMapping(app.get(Logger)));
   app.flushLogs();
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  logServedRoutes(fastify);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -64,22 +91,17 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     ],
   });
 
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-      },
-    },
+  // Not global: the hook below applies the headers that fit the request's protocol (which honours TRUST_PROXY).
+  await app.register(fastifyHelmet, { ...HELMET_OVER_HTTP, global: false });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.helmet(request.protocol === 'https' ? HELMET_OVER_HTTPS : undefined);
+    done();
   });
   const origins = config.env.CORS_ORIGINS;
   await app.register(fastifyCors, {
     origin: origins.includes('*') ? true : origins.length > 0 ? origins : false,
     credentials: !origins.includes('*'),
-    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+    exposedHeaders: ['x-request-id', ...RATE_LIMIT_HEADERS],
   });
 
   const metrics = app.get(MetricsService);
