@@ -11,6 +11,7 @@
  * in the migration (see migrations/1795350000000-Identity.ts). The generator drafts table and column
  * changes only and leaves those alone. Review every draft; never edit a committed migration.
  *
+ * Like the server, the commands read `.env` from the working directory.
  * Run `npm run build` first: the commands load the compiled entities and migrations.
  */
 import 'reflect-metadata';
@@ -18,12 +19,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../src/common/config/app-config';
+import { loadEnvFile } from '../src/common/config/env-file';
 import { dataSourceOptions } from '../src/common/database/data-source-options';
 import { EmbeddedPostgres } from '../src/common/database/embedded-postgres';
 import { revertLastMigration, runMigrations } from '../src/common/database/migrator';
 
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
+  loadEnvFile(); // the same .env as the server
   const config = AppConfig.fromEnv();
   const embedded = config.embeddedDatabase ? await EmbeddedPostgres.start({ dataDir: config.dataDir }) : undefined;
   const dataSource = await new DataSource(dataSourceOptions(config, embedded?.url ?? config.env.DATABASE_URL!)).initialize();

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigError } from './common/config/app-config';
+import { loadEnvFile } from './common/config/env-file';
 import { RunningServer, startServer } from './server';
 
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
+    // .env in the working directory, under the real environment (which wins), then validation.
+    loadEnvFile();
     config = AppConfig.fromEnv();
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -14,8 +14,10 @@ import { installRequestContext } from './common/context/request-context.hooks';
 import { EMBEDDED_POOL_SIZE, EmbeddedPostgres } from './common/database/embedded-postgres';
 import { installSecurityHeaders } from './common/http/security-headers';
 import { installRequestLog } from './common/logging/request-log';
+import { WithoutNestRouteMapping, logServedRoutes } from './common/logging/route-log';
 import { MetricsService } from './common/metrics/metrics.service';
 import { buildOpenApiDocument } from './common/openapi/openapi';
+import { RATE_LIMIT_HEADERS } from './common/throttle/rate-limit-headers';
 import { SocketIoAdapter } from './realtime/socket-io.adapter';
 import { version } from '../package.json';
 
@@ -56,8 +58,10 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new WithoutNestRouteMapping(app.get(Logger)));
   app.flushLogs();
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  logServedRoutes(fastify);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -66,13 +70,12 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     ],
   });
 
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   installSecurityHeaders(fastify);
   const origins = config.env.CORS_ORIGINS;
   await app.register(fastifyCors, {
     origin: origins.includes('*') ? true : origins.length > 0 ? origins : false,
     credentials: !origins.includes('*'),
-    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+    exposedHeaders: ['x-request-id', ...RATE_LIMIT_HEADERS],
   });
 
   const metrics = app.get(MetricsService);

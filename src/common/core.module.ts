@@ -16,6 +16,7 @@ import { REDIS, RedisModule } from './redis/redis.module';
 import { isAuthRateLimited } from './throttle/auth-rate-limit.decorator';
 import { HttpThrottlerGuard } from './throttle/http-throttler.guard';
 import { MemoryThrottlerStorage } from './throttle/memory-throttler.storage';
+import { THROTTLERS } from './throttle/rate-limit-headers';
 import { RedisThrottlerStorage } from './throttle/redis-throttler.storage';
 
 @Global()
@@ -53,9 +54,9 @@ export class CoreModule {
           inject: [REDIS],
           useFactory: (redis: Redis | null) => ({
             throttlers: [
-              { name: 'default', ttl: seconds(config.env.RATE_LIMIT_TTL_SECONDS), limit: config.env.RATE_LIMIT_MAX },
+              { name: THROTTLERS.default, ttl: seconds(config.env.RATE_LIMIT_TTL_SECONDS), limit: config.env.RATE_LIMIT_MAX },
               // Login, registration and password resets: a much lower per-IP budget.
-              { name: 'auth', ttl: seconds(60), limit: config.env.LOGIN_RATE_LIMIT_MAX, skipIf: (ctx) => !isAuthRateLimited(ctx) },
+              { name: THROTTLERS.auth, ttl: seconds(60), limit: config.env.LOGIN_RATE_LIMIT_MAX, skipIf: (ctx) => !isAuthRateLimited(ctx) },
             ],
             storage: redis ? new RedisThrottlerStorage(redis, `${config.env.REDIS_KEY_PREFIX}throttle:`) : new MemoryThrottlerStorage(),
           }),

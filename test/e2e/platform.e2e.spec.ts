@@ -81,6 +81,15 @@ describe('platform (end to end over HTTP)', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 
+  it('sends neither upgrade-insecure-requests nor HSTS over plain http, whatever an untrusted client claims', async () => {
+    for (const headers of [{}, { 'x-forwarded-proto': 'https' }] as Record<string, string>[]) {
+      const res = await http.get(`${app.url}/docs`, { headers });
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-inline'");
+      expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+    }
+  });
+
   it('exposes Prometheus metrics with an HTTP histogram by route pattern and status', async () => {
     await http.get(app.api('/fixtures/slow?ms=1'));
     const res = await http.get(`${app.url}/metrics`);

@@ -51,4 +51,34 @@ describe('configuration', () => {
     expect(() => parseEnv({ PORT: '70000' })).toThrow(/PORT must be an integer between 0 and 65535/);
     expect(() => parseEnv({ CORS_ORIGINS: 'not an origin' })).toThrow(/CORS_ORIGINS must be a comma-separated list of origins/);
   });
+
+  it('takes TRUST_PROXY as a boolean or the proxies\' addresses, and refuses a hop count', () => {
+    expect(parseEnv({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '10.0.0.2, 10.1.0.0/16,::1, fd00::/8' }).TRUST_PROXY).toEqual(['10.0.0.2', '10.1.0.0/16', '::1', 'fd00::/8']);
+    expect(() => parseEnv({ TRUST_PROXY: '1' })).toThrow(/TRUST_PROXY must be true, false, or comma-separated IP addresses or CIDR ranges.*a number of hops is not supported/);
+    expect(() => parseEnv({ TRUST_PROXY: 'proxy.internal' })).toThrow(/TRUST_PROXY must be true, false, or comma-separated IP addresses or CIDR ranges/);
+    expect(() => parseEnv({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY must be/);
+  });
+
+  it('makes logs readable on a terminal outside production, unless LOG_PRETTY says otherwise', () => {
+    const wasTty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    try {
+      Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+      expect(AppConfig.fromEnv({}).logPretty).toBe(true);
+      expect(AppConfig.fromEnv({ LOG_PRETTY: 'false' }).logPretty).toBe(false);
+      const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') };
+      expect(AppConfig.fromEnv(production).logPretty).toBe(false);
+      expect(AppConfig.fromEnv({ ...production, LOG_PRETTY: 'true' }).logPretty).toBe(true);
+      Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true });
+      expect(AppConfig.fromEnv({}).logPretty).toBe(false);
+    } finally {
+      if (wasTty) Object.defineProperty(process.stdout, 'isTTY', wasTty);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    }
+  });
+
+  it('wants a METRICS_TOKEN long enough, and never echoes it', () => {
+    expect(() => parseEnv({ METRICS_TOKEN: 'short-secret' })).toThrow('METRICS_TOKEN must be at least 16 characters long (got (hidden))');
+    expect(parseEnv({ METRICS_TOKEN: 'a-long-enough-metrics-token' }).METRICS_TOKEN).toBe('a-long-enough-metrics-token');
+  });
 });

@@ -71,6 +71,11 @@ export class AppConfig {
     return Buffer.from(this.env.ENCRYPTION_KEY, 'base64');
   }
 
+  /** LOG_PRETTY when set; otherwise readable lines on a developer's terminal, JSON lines anywhere else (pipes, files, production). */
+  get logPretty(): boolean {
+    return this.env.LOG_PRETTY ?? (!this.isProduction && process.stdout.isTTY === true);
+  }
+
   get embeddedDatabase(): boolean {
     return this.env.DATABASE_URL === undefined;
   }

@@ -1,4 +1,4 @@
-import { EnvParser, bool, byteSize, int, list, oneOf, str, url } from './env-parsers';
+import { EnvParser, bool, byteSize, int, list, oneOf, str, trustProxy, url } from './env-parsers';
 
 export interface EnvVar<T> {
   /** Default as written in the environment; `undefined` means the variable is optional and unset. */
@@ -63,14 +63,21 @@ export const ENV_SCHEMA = {
     'Prefix of every Redis key and channel, so that several deployments can share one Redis.',
   ),
   LOG_LEVEL: v(oneOf(LOG_LEVELS), 'info', 'Log level.'),
-  LOG_PRETTY: v(bool, 'false', 'Human-readable logs instead of JSON (development only).'),
+  LOG_PRETTY: optional(
+    bool,
+    'Human-readable logs instead of JSON lines. Unset: on when stdout is a terminal and `NODE_ENV` is not `production`, off otherwise.',
+  ),
   CORS_ORIGINS: v(
     list(str({ pattern: /^(\*|https?:\/\/[^\s,/]+)$/, hint: 'a comma-separated list of origins (https://app.example.com) or *' })),
     '',
     'Comma-separated origins allowed by CORS, or `*`. Empty: no cross-origin access.',
   ),
   BODY_LIMIT: v(byteSize(1024, 1024 ** 3), '1mb', 'Largest accepted request body (bytes, or with kb / mb / gb).'),
-  TRUST_PROXY: v(bool, 'false', 'Trust `X-Forwarded-*` headers (behind a reverse proxy).'),
+  TRUST_PROXY: v(
+    trustProxy,
+    'false',
+    'Believe `X-Forwarded-*` headers (client address, `https`) from these reverse proxies: comma-separated addresses or CIDR ranges (`10.0.0.2`, `10.0.0.0/8`), `true` (any peer: only when clients cannot reach the node directly) or `false`.',
+  ),
   RATE_LIMIT_TTL_SECONDS: v(int(1, 86_400), '60', 'Window of the global per-IP rate limit.'),
   RATE_LIMIT_MAX: v(int(1, 10_000_000), '600', 'Requests per IP per window.'),
   JWT_SECRET: optional(
@@ -98,6 +105,11 @@ export const ENV_SCHEMA = {
   EMAIL_VERIFICATION_TTL_HOURS: v(int(1, 720), '48', 'Validity of an e-mail verification link.'),
   PASSWORD_RESET_TTL_MINUTES: v(int(5, 1440), '30', 'Validity of a password reset link.'),
   TENANT_INVITATION_TTL_HOURS: v(int(1, 2160), '168', 'Validity of a tenant invitation (resending renews it).'),
+  METRICS_TOKEN: optional(
+    str({ min: 16 }),
+    'When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>` (16 characters or more). Unset: `/metrics` is open.',
+    true,
+  ),
   SHUTDOWN_TIMEOUT_MS: v(int(0, 600_000), '10000', 'How long a shutdown waits for in-flight requests before it exits anyway.'),
 } satisfies Record<string, EnvVar<unknown>>;
 

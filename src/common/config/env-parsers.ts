@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Parsers for environment variables. Each returns the parsed value or throws
  * a `TypeError` whose message completes the sentence "<NAME> must be ...".
@@ -81,3 +83,39 @@ export const list =
       .map((s) => s.trim())
       .filter((s) => s.length > 0)
       .map(item);
+
+/** What TRUST_PROXY gives Fastify's `trustProxy`: all proxies, none, or the proxies' addresses. */
+export type TrustProxy = boolean | string[];
+
+const TRUST_PROXY_HINT = 'true, false, or comma-separated IP addresses or CIDR ranges of the proxies (10.0.0.2, 10.0.0.0/8)';
+
+/** An IPv4 or IPv6 address, optionally with a /prefix length that fits it. */
+function isAddressOrCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: `true` / `false` (and the other words of `bool`), or a list of proxy addresses/CIDRs.
+ *
+ * A hop count is refused, not passed on: Fastify 5 no longer honours one (a number trusts nothing,
+ * silently), because a hop count cannot tell the proxy from a client that reaches the node directly
+ * and forges X-Forwarded-For. `1` and `0` therefore get this error too rather than their old meaning
+ * as booleans, which an operator would read as a hop count.
+ */
+export const trustProxy: EnvParser<TrustProxy> = (raw) => {
+  const value = raw.trim();
+  if (/^\d+$/.test(value)) {
+    throw new TypeError(`${TRUST_PROXY_HINT}; a number of hops is not supported, as it cannot tell the proxy from a client that connects directly`);
+  }
+  if (/^(true|false|yes|no|on|off)$/i.test(value)) return bool(value);
+  const addresses = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (addresses.length === 0 || !addresses.every(isAddressOrCidr)) throw new TypeError(TRUST_PROXY_HINT);
+  return addresses;
+};

@@ -23,8 +23,9 @@ function helmetHeaders(options: Readonly<HelmetOptions>): Headers {
  * Security headers on every response (helmet's defaults with a CSP that lets the Swagger UI at
  * /docs run). `Strict-Transport-Security` and the CSP's `upgrade-insecure-requests` go only on
  * responses to https requests (as Fastify sees the protocol, X-Forwarded-Proto included when
- * TRUST_PROXY allows): over plain http they would make a browser fetch /docs' assets over https
- * and leave the page blank.
+ * TRUST_PROXY allows): over plain http the first makes a browser fetch /docs' scripts and styles
+ * over https, which a plain-http server does not answer (a blank page), and browsers ignore HSTS
+ * received over http anyway (RFC 6797 section 8.1).
  */
 export function installSecurityHeaders(fastify: FastifyInstance): void {
   const directives = {

@@ -35,7 +35,7 @@ export function loggerParams(config: AppConfig): Params {
         const { requestId } = requestContext.get();
         return requestId ? { requestId } : {};
       },
-      transport: config.env.LOG_PRETTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
     },
   };
 }
