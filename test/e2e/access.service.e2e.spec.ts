@@ -117,6 +117,7 @@ describe('access (services on a real database)', () => {
 
     it('setUserRole replaces the direct role and keeps roles through groups', async () => {
       const t = await newTenant();
+      await newUser(t, 'admin'); // another admin: the tenant keeps one when u is demoted
       const u = await newUser(t, 'admin');
       const group = randomUUID();
       await tx(() => access.addGroupMember(t, group, u));
