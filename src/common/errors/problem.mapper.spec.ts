@@ -46,6 +46,13 @@ describe('toProblem', () => {
     expect(other.unexpected).toBe(true);
   });
 
+  it('answers a pool that found no free connection in time with a 503 to retry', () => {
+    const { body, headers, unexpected } = toProblem(new Error('timeout exceeded when trying to connect'), '/x', 'r');
+    expect(body).toMatchObject({ status: 503, code: 'service-unavailable' });
+    expect(headers).toEqual({ 'retry-after': '1' });
+    expect(unexpected).toBe(false);
+  });
+
   it('turns anything else into an opaque 500', () => {
     const { body, unexpected } = toProblem(new TypeError('cannot read x of undefined'), '/x', 'r');
     expect(body).toMatchObject({ status: 500, code: 'internal', detail: 'An unexpected error occurred.' });

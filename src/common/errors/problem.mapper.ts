@@ -42,6 +42,12 @@ const PG_ERRORS: Record<string, { status: number; code: ErrorCode; detail: strin
   '57014': { status: 503, code: 'service-unavailable', detail: 'The database did not answer in time.' },
 };
 
+/**
+ * pg-pool's answer when no connection frees up within the connect timeout: the database is
+ * saturated (on the embedded default, one connection serves every request), not broken.
+ */
+const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
+
 interface FastifyLikeError {
   statusCode?: number;
   code?: string;
@@ -71,6 +77,11 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
     const pg = PG_ERRORS[(error.driverError as { code?: string } | undefined)?.code ?? ''];
     if (pg) ({ status, code, detail } = pg);
     else unexpected = true;
+  } else if (error instanceof Error && error.message === POOL_TIMEOUT) {
+    status = 503;
+    code = 'service-unavailable';
+    detail = 'The database is busy; retry shortly.';
+    headers = { 'retry-after': '1' };
   } else if (isClientError(error)) {
     status = error.statusCode;
     code = fastifyCode(error);
