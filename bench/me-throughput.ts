@@ -21,6 +21,7 @@
  *                       (embedded,postgres,bare); bare-string-secret is the bare server given the JWT
  *                       secret as a string instead of a KeyObject (see bench/bare-server.ts)
  *   BENCH_JSON          a file to write the raw figures to, as JSON
+ *   BENCH_APP_MAIN      the application's main.js (this checkout's build): another build's, to compare two versions
  *   BENCH_NODE_ARGS     flags for the servers' node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
  *
  * Exits 1 when any measured run saw an error, a timeout or a non-2xx response,
