@@ -19,13 +19,14 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../src/common/config/app-config';
 import { dataSourceOptions } from '../src/common/database/data-source-options';
-import { EmbeddedPostgres } from '../src/common/database/embedded-postgres';
+import { startEmbeddedDatabase } from '../src/common/database/embedded-snapshot';
 import { revertLastMigration, runMigrations } from '../src/common/database/migrator';
 
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   const config = AppConfig.fromEnv();
-  const embedded = config.embeddedDatabase ? await EmbeddedPostgres.start({ dataDir: config.dataDir }) : undefined;
+  // On a fresh DATA_DIR, from the build's migrated snapshot as the server's first start would be.
+  const embedded = config.embeddedDatabase ? (await startEmbeddedDatabase(config.dataDir)).embedded : undefined;
   const dataSource = await new DataSource(dataSourceOptions(config, embedded?.url ?? config.env.DATABASE_URL!)).initialize();
   try {
     switch (command) {
