@@ -10,7 +10,8 @@ export const EMBEDDED_POOL_SIZE = 1;
 /**
  * PostgreSQL's start-up options, PGlite's defaults plus a smaller buffer cache. PGlite's initdb sets
  * shared_buffers to 128MB and PostgreSQL touches all of it at start, so it counts in the RSS
- * whatever the database's size; 16MB holds this application's working set and saves about 110 MiB.
+ * whatever the database's size; 16MB holds this application's working set and saves about 120 MiB
+ * (docs/benchmarks.md).
  * Not written to postgresql.conf: every start passes it.
  */
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
