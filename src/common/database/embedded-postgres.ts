@@ -22,7 +22,7 @@ export type EmbeddedOrigin = 'existing' | 'snapshot' | 'initdb';
 export interface EmbeddedPostgresOptions {
   /** A directory for the data files, or undefined for an in-memory database. */
   dataDir?: string;
-  /** A tarball made by `PGlite.dumpDataDir()`: the database starts from this snapshot. */
+  /** A tarball made by `PGlite.dumpDataDir()`: a database with no data yet starts from this snapshot (not initdb). */
   snapshot?: Blob;
   /** Concurrent client connections the socket multiplexer accepts. */
   maxConnections?: number;
