@@ -110,7 +110,7 @@ export class EmbeddedPostgres {
 async function restoreSnapshot(snapshot: Blob, pgDir: string): Promise<void> {
   const partial = `${pgDir}.partial`;
   rmSync(partial, { recursive: true, force: true });
-  extractTarball(new Uint8Array(await snapshot.arrayBuffer()), partial);
+  await extractTarball(new Uint8Array(await snapshot.arrayBuffer()), partial);
   renameSync(partial, pgDir);
 }
 

@@ -34,7 +34,7 @@ describe('embedded snapshot builder', () => {
     }
 
     // The tarball restores to a PostgreSQL data directory.
-    extractTarball(readFileSync(join(tmp, 'out-1', SNAPSHOT_DATA_FILE)), join(tmp, 'pgdata'));
+    await extractTarball(readFileSync(join(tmp, 'out-1', SNAPSHOT_DATA_FILE)), join(tmp, 'pgdata'));
     expect(readFileSync(join(tmp, 'pgdata', 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
     expect(existsSync(join(tmp, 'pgdata', 'global', 'pg_control'))).toBe(true);
   }, 120_000);
@@ -64,14 +64,14 @@ describe('embedded snapshot builder', () => {
 });
 
 describe('extractTarball', () => {
-  it('refuses a path that leaves the directory', () => {
+  it('refuses a path that leaves the directory', async () => {
     const header = Buffer.alloc(512);
     header.write('../outside', 0);
     header.write('00000000000\0', 124);
     header.write('0', 156);
     const dir = mkdtempSync(join(tmpdir(), 'collab-tar-'));
     try {
-      expect(() => extractTarball(Buffer.concat([header, Buffer.alloc(1024)]), join(dir, 'data'))).toThrow(/outside its directory: \.\.\/outside/);
+      await expect(extractTarball(Buffer.concat([header, Buffer.alloc(1024)]), join(dir, 'data'))).rejects.toThrow(/outside its directory: \.\.\/outside/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
