@@ -21,14 +21,15 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../src/common/config/app-config';
 import { loadEnvFile } from '../src/common/config/env-file';
 import { dataSourceOptions } from '../src/common/database/data-source-options';
-import { EmbeddedPostgres } from '../src/common/database/embedded-postgres';
+import { startEmbeddedDatabase } from '../src/common/database/embedded-snapshot';
 import { revertLastMigration, runMigrations } from '../src/common/database/migrator';
 
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   loadEnvFile(); // the same .env as the server
   const config = AppConfig.fromEnv();
-  const embedded = config.embeddedDatabase ? await EmbeddedPostgres.start({ dataDir: config.dataDir }) : undefined;
+  // On a fresh DATA_DIR, from the build's migrated snapshot as the server's first start would be.
+  const embedded = config.embeddedDatabase ? (await startEmbeddedDatabase(config.dataDir)).embedded : undefined;
   const dataSource = await new DataSource(dataSourceOptions(config, embedded?.url ?? config.env.DATABASE_URL!)).initialize();
   try {
     switch (command) {

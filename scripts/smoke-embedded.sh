@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Boots the built server the way the README's quick start does (no DATABASE_URL, no
 # REDIS_URL, no configuration), waits for /health/ready, stops it with SIGTERM,
-# restarts it on the same data and checks it comes back. Prints the cold-start time
-# and idle RSS: the figures quoted in docs/operations.md.
+# restarts it on the same data and checks it comes back. Prints, for the first start and the
+# restart, the time to ready, the idle RSS (2 s after ready) and the peak RSS (VmHWM): the
+# figures quoted in docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${SMOKE_PORT:-38123}
@@ -33,15 +34,23 @@ stop() {
   echo "stopped cleanly on SIGTERM"
 }
 
+# Resident memory of the server, in MiB: now (VmRSS) and the most it has held (VmHWM).
+memory() {
+  local rss hwm
+  rss=$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$pid/status")
+  hwm=$(awk '/^VmHWM:/ { print int($2 / 1024) }' "/proc/$pid/status")
+  echo "idle RSS: $rss MiB, peak RSS: $hwm MiB"
+}
+
 echo "== first start (fresh DATA_DIR)"
 start
 sleep 2
-echo "idle RSS: $(( $(ps -o rss= -p $pid) / 1024 )) MiB"
+memory
 stop
 echo "== restart on the same DATA_DIR"
 start
 sleep 2
-echo "idle RSS: $(( $(ps -o rss= -p $pid) / 1024 )) MiB"
+memory
 stop
 echo "== a bad variable stops start-up with a message naming it"
 if env -u DATABASE_URL PORT=eighty DATA_DIR="$data" node dist/src/main.js >"$log" 2>&1; then

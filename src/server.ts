@@ -11,7 +11,8 @@ import { AppModule } from './app.module';
 import { AppConfig } from './common/config/app-config';
 import { withGeneratedSecrets } from './common/config/generated-secrets';
 import { installRequestContext } from './common/context/request-context.hooks';
-import { EMBEDDED_POOL_SIZE, EmbeddedPostgres } from './common/database/embedded-postgres';
+import { EMBEDDED_POOL_SIZE, EmbeddedOrigin } from './common/database/embedded-postgres';
+import { EMBEDDED_SNAPSHOT_DIR, EmbeddedStart, startEmbeddedDatabase } from './common/database/embedded-snapshot';
 import { installSecurityHeaders } from './common/http/security-headers';
 import { installRequestLog } from './common/logging/request-log';
 import { WithoutNestRouteMapping, logServedRoutes } from './common/logging/route-log';
@@ -29,6 +30,8 @@ export interface RunningServer {
   readonly config: AppConfig;
   /** Base URL the server listens on, such as http://127.0.0.1:3000. */
   readonly url: string;
+  /** How the embedded database's data came to be; undefined on PostgreSQL. */
+  readonly embeddedOrigin?: EmbeddedOrigin;
   /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -44,6 +47,11 @@ function requestId(req: IncomingMessage): string {
 export interface ServerOptions {
   /** Extra modules mounted beside the domain modules (test fixtures). */
   extraModules?: Array<Type | DynamicModule>;
+  /**
+   * The migrated snapshot a first start of the embedded database loads instead of running initdb
+   * and every migration: its directory (default: dist/embedded, made by `npm run build`), or false.
+   */
+  embeddedSnapshot?: string | false;
 }
 
 /** Builds the application (Nest on Fastify, every cross-cutting hook) without listening. */
@@ -115,7 +123,10 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
 /** Starts everything: the embedded database when DATABASE_URL is unset, the app, the listener. */
 export async function startServer(givenConfig: AppConfig, options: ServerOptions = {}): Promise<RunningServer> {
   const config = withGeneratedSecrets(givenConfig);
-  const embedded = config.embeddedDatabase ? await EmbeddedPostgres.start({ dataDir: config.dataDir }) : undefined;
+  const start: EmbeddedStart | undefined = config.embeddedDatabase
+    ? await startEmbeddedDatabase(config.dataDir, options.embeddedSnapshot ?? EMBEDDED_SNAPSHOT_DIR)
+    : undefined;
+  const embedded = start?.embedded;
   let app: NestFastifyApplication | undefined;
   try {
     // PGlite runs one query at a time, and pglite-socket mixes up the extended-protocol messages of
@@ -133,7 +144,7 @@ export async function startServer(givenConfig: AppConfig, options: ServerOptions
   const host = config.env.HOST.includes(':') ? `[${config.env.HOST}]` : config.env.HOST;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
   new NestLogger('Server').log(
-    `listening on ${url} (database: ${embedded ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}, redis: ${config.env.REDIS_URL ? 'on' : 'off'})`,
+    `listening on ${url} (database: ${start ? describeEmbedded(start, config.dataDir) : 'PostgreSQL'}, redis: ${config.env.REDIS_URL ? 'on' : 'off'})`,
   );
 
   let closing: Promise<void> | undefined;
@@ -142,6 +153,7 @@ export async function startServer(givenConfig: AppConfig, options: ServerOptions
     app: runningApp,
     config,
     url,
+    embeddedOrigin: embedded?.origin,
     close: () =>
       (closing ??= (async () => {
         try {
@@ -151,4 +163,13 @@ export async function startServer(givenConfig: AppConfig, options: ServerOptions
         }
       })()),
   };
+}
+
+function describeEmbedded({ embedded, snapshotSkipped }: EmbeddedStart, dataDir: string): string {
+  const origin = {
+    existing: '',
+    snapshot: ', first start from the build\'s migrated snapshot',
+    initdb: `, first start: initdb (${snapshotSkipped ?? 'no snapshot'})`,
+  }[embedded.origin];
+  return `embedded PGlite in ${dataDir}${origin}`;
 }

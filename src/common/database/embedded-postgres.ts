@@ -1,15 +1,28 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { extractTarball } from './tarball';
 
 /** Connections an application should open to the embedded database (see startServer). */
 export const EMBEDDED_POOL_SIZE = 1;
 
+/**
+ * PostgreSQL's start-up options, PGlite's defaults plus a smaller buffer cache. PGlite's initdb sets
+ * shared_buffers to 128MB and PostgreSQL touches all of it at start, so it counts in the RSS
+ * whatever the database's size; 16MB holds this application's working set and saves about 120 MiB
+ * (docs/benchmarks.md).
+ * Not written to postgresql.conf: every start passes it.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/** How the data directory came to be: found on disk, loaded from a snapshot, or made by initdb. */
+export type EmbeddedOrigin = 'existing' | 'snapshot' | 'initdb';
+
 export interface EmbeddedPostgresOptions {
   /** A directory for the data files, or undefined for an in-memory database. */
   dataDir?: string;
-  /** A tarball made by `PGlite.dumpDataDir()`: the database starts from this snapshot. */
+  /** A tarball made by `PGlite.dumpDataDir()`: a database with no data yet starts from this snapshot (not initdb). */
   snapshot?: Blob;
   /** Concurrent client connections the socket multiplexer accepts. */
   maxConnections?: number;
@@ -28,8 +41,14 @@ export class EmbeddedPostgres {
     readonly db: PGlite,
     private readonly server: PGLiteSocketServer,
     readonly url: string,
+    readonly origin: EmbeddedOrigin,
     private readonly lockFile: string | undefined,
   ) {}
+
+  /** Whether `dataDir` already holds a database (a later start) rather than nothing yet (the first). */
+  static hasData(dataDir: string): boolean {
+    return existsSync(join(dataDir, 'pgdata'));
+  }
 
   static async start(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
     let lockFile: string | undefined;
@@ -41,14 +60,18 @@ export class EmbeddedPostgres {
       acquireLock(lockFile);
     }
     try {
-      if (pgDir && !existsSync(pgDir)) {
-        // The first start runs initdb, whose WebAssembly instance stays in memory for the life of
-        // that PGlite (about 450 MiB more RSS). Initialise, close, and reopen as on any later start.
-        await (await PGlite.create({ dataDir: pgDir, loadDataDir: options.snapshot })).close();
+      const origin: EmbeddedOrigin = pgDir && existsSync(pgDir) ? 'existing' : options.snapshot ? 'snapshot' : 'initdb';
+      if (pgDir && origin === 'initdb') {
+        // initdb's WebAssembly instance stays in memory for the life of the PGlite that ran it
+        // (about 450 MiB more RSS). Initialise, close, and reopen as on any later start.
+        await (await PGlite.create({ dataDir: pgDir, startParams: START_PARAMS })).close();
       }
+      if (pgDir && origin === 'snapshot') await restoreSnapshot(options.snapshot!, pgDir);
       const db = await PGlite.create({
         dataDir: pgDir,
-        loadDataDir: pgDir && existsSync(pgDir) ? undefined : options.snapshot,
+        // In memory, PGlite loads the snapshot itself; a data directory was restored above.
+        loadDataDir: !pgDir && origin === 'snapshot' ? options.snapshot : undefined,
+        startParams: START_PARAMS,
       });
       const server = new PGLiteSocketServer({
         db,
@@ -58,7 +81,7 @@ export class EmbeddedPostgres {
       });
       await server.start();
       const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
-      return new EmbeddedPostgres(db, server, url, lockFile);
+      return new EmbeddedPostgres(db, server, url, origin, lockFile);
     } catch (err) {
       if (lockFile) rmSync(lockFile, { force: true });
       throw err;
@@ -77,6 +100,18 @@ export class EmbeddedPostgres {
       }
     }
   }
+}
+
+/**
+ * Writes the snapshot's files to `pgDir`, which PGlite then opens as on any later start. They go to
+ * a temporary directory first: a start interrupted half-way leaves no half-written data directory
+ * that the next start would take for a database.
+ */
+async function restoreSnapshot(snapshot: Blob, pgDir: string): Promise<void> {
+  const partial = `${pgDir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  await extractTarball(new Uint8Array(await snapshot.arrayBuffer()), partial);
+  renameSync(partial, pgDir);
 }
 
 /** One process per data directory: two PGlite instances on the same files would corrupt them. */
