@@ -1,8 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS_DIR } from '../../src/common/database/data-source-options';
+import { EmbeddedPostgres, SOCKET_DIR_NAME } from '../../src/common/database/embedded-postgres';
 import {
   EmbeddedSnapshotManifest,
   SNAPSHOT_MANIFEST_FILE,
@@ -11,6 +13,7 @@ import {
 } from '../../src/common/database/embedded-snapshot';
 import { RunningServer, startServer } from '../../src/server';
 import { http } from '../helpers/http';
+import { listeningTcpPorts } from '../helpers/listening-ports';
 import { testConfig } from '../helpers/test-env';
 
 describe('embedded default (PGlite under DATA_DIR)', () => {
@@ -92,5 +95,69 @@ describe('embedded default (PGlite under DATA_DIR)', () => {
     } finally {
       await second.close();
     }
+  });
+
+  describe('the socket it is served on', () => {
+    const modeOf = (path: string) => statSync(path).mode & 0o777;
+    const selectOne = async (url: string) => {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query<{ one: number }>('SELECT 1 AS one')).rows;
+      } finally {
+        await client.end();
+      }
+    };
+
+    it('is a Unix socket in DATA_DIR that only the owner may reach, with no TCP port at all', async () => {
+      const dataDir = join(tmp, 'socket-in-data-dir');
+      const server = await startServer(configFor(dataDir), { embeddedSnapshot: complete });
+      const socketDir = join(dataDir, SOCKET_DIR_NAME);
+      const socketFile = join(socketDir, '.s.PGSQL.5432');
+      try {
+        // The only TCP listener of this process is the HTTP server: the database has no host:port.
+        expect(listeningTcpPorts()).toEqual([Number(new URL(server.url).port)]);
+        expect(modeOf(socketDir)).toBe(0o700);
+        expect(modeOf(socketFile)).toBe(0o600);
+        expect(statSync(socketFile).isSocket()).toBe(true);
+        expect((await http.get(`${server.url}/health/ready`)).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+      expect(existsSync(socketFile)).toBe(false);
+    });
+
+    it('names the socket directory in its connection string, and the owner connects through it', async () => {
+      const embedded = await EmbeddedPostgres.start();
+      try {
+        // pg takes the `host` parameter for the host; a directory there means a Unix socket, and no port is named.
+        const url = new URL(embedded.url);
+        expect(url.searchParams.get('host')).toBe(embedded.socketDir);
+        expect(url.port).toBe('');
+        expect(embedded.socketPath).toBe(join(embedded.socketDir, '.s.PGSQL.5432'));
+        // In memory there is no DATA_DIR: a private directory of its own under the temporary directory.
+        expect(dirname(embedded.socketDir)).toBe(tmpdir());
+        expect(modeOf(embedded.socketDir)).toBe(0o700);
+        expect(listeningTcpPorts()).toEqual([]);
+        expect(await selectOne(embedded.url)).toEqual([{ one: 1 }]);
+      } finally {
+        await embedded.stop();
+      }
+      expect(existsSync(embedded.socketDir)).toBe(false);
+    });
+
+    it('goes to a private temporary directory when DATA_DIR is too long for a socket path', async () => {
+      const dataDir = join(tmp, 'a-data-directory-whose-path-is-far-too-long-to-hold-a-unix-socket-'.padEnd(110, 'x'));
+      const embedded = await EmbeddedPostgres.start({ dataDir, snapshot: new Blob([readFileSync(join(complete, 'pgdata.tar.gz'))]) });
+      try {
+        expect(Buffer.byteLength(join(dataDir, SOCKET_DIR_NAME, '.s.PGSQL.5432'))).toBeGreaterThan(107);
+        expect(dirname(embedded.socketDir)).toBe(tmpdir());
+        expect(modeOf(embedded.socketDir)).toBe(0o700);
+        expect(await selectOne(embedded.url)).toEqual([{ one: 1 }]);
+      } finally {
+        await embedded.stop();
+      }
+      expect(existsSync(embedded.socketDir)).toBe(false);
+    });
   });
 });

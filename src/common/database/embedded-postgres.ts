@@ -1,6 +1,20 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractTarball } from './tarball';
 
@@ -16,6 +30,20 @@ export const EMBEDDED_POOL_SIZE = 1;
  */
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
+/**
+ * The port in the socket's file name. `pg` (like libpq) finds a server's Unix socket as
+ * `<host directory>/.s.PGSQL.<port>`; no TCP port is opened, the number only names the file.
+ */
+const SOCKET_PORT = 5432;
+const SOCKET_FILE = `.s.PGSQL.${SOCKET_PORT}`;
+/** The directory under DATA_DIR that holds the socket, readable by the owner only. */
+export const SOCKET_DIR_NAME = 'socket';
+/**
+ * The longest Unix socket path the kernel takes: sun_path holds 108 bytes on Linux and 104 on
+ * macOS and the BSDs, the terminating NUL included.
+ */
+const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
+
 /** How the data directory came to be: found on disk, loaded from a snapshot, or made by initdb. */
 export type EmbeddedOrigin = 'existing' | 'snapshot' | 'initdb';
 
@@ -28,10 +56,20 @@ export interface EmbeddedPostgresOptions {
   maxConnections?: number;
 }
 
+/** Where the socket lives, and whether its directory is ours to delete on stop. */
+interface SocketLocation {
+  readonly dir: string;
+  readonly temporary: boolean;
+}
+
 /**
  * PostgreSQL in-process: PGlite (PostgreSQL compiled to WebAssembly) served on a
- * loopback TCP socket, so the application talks to it with the same `pg` driver,
- * SQL and migrations it uses against a PostgreSQL server.
+ * Unix socket, so the application talks to it with the same `pg` driver, SQL and
+ * migrations it uses against a PostgreSQL server.
+ *
+ * pglite-socket does no authentication: whoever can connect reads and changes everything. A
+ * loopback TCP port would let any local process in, so the socket sits in a directory only the
+ * server's user may enter (0700), and the socket itself is 0600.
  *
  * PGlite runs one query at a time; pglite-socket multiplexes connections and
  * keeps a transaction's statements together, so a small pool works.
@@ -40,10 +78,25 @@ export class EmbeddedPostgres {
   private constructor(
     readonly db: PGlite,
     private readonly server: PGLiteSocketServer,
-    readonly url: string,
+    private readonly socket: SocketLocation,
     readonly origin: EmbeddedOrigin,
     private readonly lockFile: string | undefined,
   ) {}
+
+  /** The directory that holds the socket (the `host` of the connection string). */
+  get socketDir(): string {
+    return this.socket.dir;
+  }
+
+  /** The socket file: `<socketDir>/.s.PGSQL.5432`. */
+  get socketPath(): string {
+    return join(this.socket.dir, SOCKET_FILE);
+  }
+
+  /** A connection string for `pg`: its `host` parameter names the socket's directory (the host name is ignored). */
+  get url(): string {
+    return `postgres://postgres@localhost/postgres?host=${encodeURIComponent(this.socket.dir)}&sslmode=disable`;
+  }
 
   /** Whether `dataDir` already holds a database (a later start) rather than nothing yet (the first). */
   static hasData(dataDir: string): boolean {
@@ -53,6 +106,7 @@ export class EmbeddedPostgres {
   static async start(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
     let lockFile: string | undefined;
     let pgDir: string | undefined;
+    let socket: SocketLocation | undefined;
     if (options.dataDir) {
       mkdirSync(options.dataDir, { recursive: true });
       pgDir = join(options.dataDir, 'pgdata');
@@ -73,16 +127,17 @@ export class EmbeddedPostgres {
         loadDataDir: !pgDir && origin === 'snapshot' ? options.snapshot : undefined,
         startParams: START_PARAMS,
       });
-      const server = new PGLiteSocketServer({
-        db,
-        host: '127.0.0.1',
-        port: 0,
-        maxConnections: options.maxConnections ?? 32,
-      });
+      socket = privateSocketLocation(options.dataDir);
+      const socketPath = join(socket.dir, SOCKET_FILE);
+      // Left by a process that died without stopping; the lock says no live one serves it.
+      rmSync(socketPath, { force: true });
+      const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: options.maxConnections ?? 32 });
       await server.start();
-      const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
-      return new EmbeddedPostgres(db, server, url, origin, lockFile);
+      // The directory already keeps others out; the file's own mode is a second lock on the door.
+      chmodSync(socketPath, 0o600);
+      return new EmbeddedPostgres(db, server, socket, origin, lockFile);
     } catch (err) {
+      if (socket) removeSocket(socket);
       if (lockFile) rmSync(lockFile, { force: true });
       throw err;
     }
@@ -93,6 +148,7 @@ export class EmbeddedPostgres {
     try {
       await this.server.stop();
     } finally {
+      removeSocket(this.socket);
       try {
         if (!this.db.closed) await this.db.close();
       } finally {
@@ -100,6 +156,45 @@ export class EmbeddedPostgres {
       }
     }
   }
+}
+
+/**
+ * A directory for the socket that only this process's user may enter: DATA_DIR/socket, or a fresh
+ * one under the system's temporary directory for an in-memory database, and for a DATA_DIR so deep
+ * that the socket's path would pass the kernel's limit (the socket cannot be bound there at all).
+ */
+function privateSocketLocation(dataDir: string | undefined): SocketLocation {
+  if (dataDir) {
+    const dir = join(dataDir, SOCKET_DIR_NAME);
+    if (Buffer.byteLength(join(dir, SOCKET_FILE)) <= MAX_SOCKET_PATH_BYTES) {
+      ensurePrivateDirectory(dir);
+      return { dir, temporary: false };
+    }
+    new Logger('Database').warn(
+      `DATA_DIR is too long for a Unix socket path (${MAX_SOCKET_PATH_BYTES} bytes at most): the embedded database's socket goes to a private directory under ${tmpdir()}`,
+    );
+  }
+  // mkdtemp makes the directory with mode 0700 under a name nobody could have prepared.
+  return { dir: mkdtempSync(join(tmpdir(), 'collab-pg-')), temporary: true };
+}
+
+/**
+ * Makes `dir` a directory of this user with mode 0700, whatever an earlier start or the umask
+ * left. A symbolic link or another user's directory is refused: the socket would not be private.
+ */
+function ensurePrivateDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) {
+    throw new Error(`${dir} must be a directory owned by the server's user: the embedded database's socket goes there.`);
+  }
+  chmodSync(dir, 0o700);
+}
+
+/** Removes the socket file (Node unlinks it on close, but not after a failed start), and a temporary directory with it. */
+function removeSocket(socket: SocketLocation): void {
+  rmSync(socket.temporary ? socket.dir : join(socket.dir, SOCKET_FILE), { recursive: true, force: true });
 }
 
 /**
