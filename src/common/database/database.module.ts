@@ -6,6 +6,7 @@ import { ClsModule } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConnectionGuard, guardedPg } from './connection-guard';
+import { DatabaseOutage } from './database-outage';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrator';
 import { Transactions, TypeOrmTransactionHost } from './transactions';
@@ -44,13 +45,25 @@ class ConnectionGuardInstaller implements OnModuleInit {
 export class DatabaseModule {
   static forRoot(config: AppConfig, url: string): DynamicModule {
     const guard = new ConnectionGuard();
+    const outage = new DatabaseOutage();
+    const logger = new Logger('Database');
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...dataSourceOptions(config, url), driver: guardedPg(guard) }),
+          useFactory: () => ({
+            ...dataSourceOptions(config, url),
+            driver: guardedPg(guard),
+            // An idle connection that dies (the database restarted, the network cut) is the first sign of an
+            // outage: one line for the outage rather than one per pooled connection.
+            poolErrorHandler: (err: Error) => {
+              if (!outage.failed(err)) logger.warn({ msg: 'idle database connection failed', err });
+            },
+          }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
+            // A new connection is the first sign that an outage is over: it ends it before the next request needs one.
+            guard.pool?.on('connect', () => outage.succeeded());
             if (config.env.DATABASE_MIGRATIONS_RUN) {
               const applied = await runMigrations(dataSource);
               if (applied.length > 0) {
@@ -72,8 +85,13 @@ export class DatabaseModule {
           ],
         }),
       ],
-      providers: [{ provide: ConnectionGuard, useValue: guard }, ConnectionGuardInstaller, Transactions],
-      exports: [Transactions],
+      providers: [
+        { provide: ConnectionGuard, useValue: guard },
+        { provide: DatabaseOutage, useValue: outage },
+        ConnectionGuardInstaller,
+        Transactions,
+      ],
+      exports: [Transactions, DatabaseOutage],
     };
   }
 }

@@ -1,14 +1,19 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DatabaseOutage } from '../database/database-outage';
 import { PROBLEM_CONTENT_TYPE } from './problem.dto';
 import { toProblem } from './problem.mapper';
 
 const logger = new Logger('Errors');
 
-/** Writes `error` to `reply` as problem+json; logs unexpected errors with the request id. */
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+/**
+ * Writes `error` to `reply` as problem+json; logs unexpected errors with the request id. An
+ * unreachable database is reported to `outage` instead, which logs once for the whole outage.
+ */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, outage: DatabaseOutage): void {
   const path = request.url.split('?')[0];
-  const { body, headers, unexpected } = toProblem(error, path, String(request.id));
+  const { body, headers, unexpected, databaseUnreachable } = toProblem(error, path, String(request.id));
+  if (databaseUnreachable) outage.failed(error);
   if (unexpected) {
     logger.error({ err: error, requestId: request.id, method: request.method, path }, 'unexpected error');
   }
@@ -24,9 +29,11 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
 /** The one global exception filter: every HTTP error leaves as RFC 9457 problem+json. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly outage: DatabaseOutage) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
-    sendProblem(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+    sendProblem(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.outage);
   }
 }

@@ -53,6 +53,40 @@ describe('toProblem', () => {
     expect(unexpected).toBe(false);
   });
 
+  describe('an unreachable database', () => {
+    const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+    const unreachable: Array<[string, unknown]> = [
+      ['a refused connection from pool.connect', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
+      ['a connection reset', withCode('read ECONNRESET', 'ECONNRESET')],
+      ['a connection timed out', withCode('connect ETIMEDOUT 10.0.0.1:5432', 'ETIMEDOUT')],
+      ['a broken pipe', withCode('write EPIPE', 'EPIPE')],
+      ['every address of the host refusing', Object.assign(new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')], ''), { code: 'ECONNREFUSED' })],
+      ['pg losing its connection mid-query', new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly'))],
+      ['a pooled client that already lost its connection', new QueryFailedError('SELECT 1', [], new Error('Client has encountered a connection error and is not queryable'))],
+      ['pg-pool giving up on a new connection', new Error('Connection terminated due to connection timeout', { cause: new Error('Connection terminated unexpectedly') })],
+      ['a connection exception (class 08)', new QueryFailedError('SELECT 1', [], withCode('connection failure', '08006'))],
+      ['an administrator shutting the server down', new QueryFailedError('SELECT 1', [], withCode('terminating connection due to administrator command', '57P01'))],
+      ['a crash shutdown', withCode('terminating connection because of crash of another server process', '57P02')],
+      ['a server still starting', withCode('the database system is starting up', '57P03')],
+      ['a failure wrapped in a cause', new Error('could not run the transaction', { cause: withCode('connect ECONNREFUSED', 'ECONNREFUSED') })],
+    ];
+
+    it.each(unreachable)('answers %s with a 503 to retry, not an unexpected 500', (_name, error) => {
+      const { body, headers, unexpected, databaseUnreachable } = toProblem(error, '/x', 'r');
+      expect(body).toMatchObject({ status: 503, code: 'service-unavailable', detail: 'The database is unreachable; retry shortly.' });
+      expect(headers).toEqual({ 'retry-after': '5' });
+      expect(unexpected).toBe(false);
+      expect(databaseUnreachable).toBe(true);
+    });
+
+    it('leaves errors of the statement itself alone', () => {
+      const wrongSql = toProblem(new QueryFailedError('SELECT', [], withCode('relation "x" does not exist', '42P01')), '/x', 'r');
+      expect(wrongSql).toMatchObject({ body: { status: 500 }, unexpected: true, databaseUnreachable: false });
+      expect(toProblem(new Error('Connection terminated'), '/x', 'r').databaseUnreachable).toBe(false);
+      expect(toProblem(withCode('no such file', 'ENOENT'), '/x', 'r').body.status).toBe(500);
+    });
+  });
+
   it('turns anything else into an opaque 500', () => {
     const { body, unexpected } = toProblem(new TypeError('cannot read x of undefined'), '/x', 'r');
     expect(body).toMatchObject({ status: 500, code: 'internal', detail: 'An unexpected error occurred.' });

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnreachable } from '../database/database-outage';
 import { AppException } from './app.exception';
 import type { ErrorCode } from './error-codes';
 import { PROBLEM_TYPE_PREFIX, ProblemDetails, ProblemFieldError } from './problem.dto';
@@ -10,6 +11,8 @@ export interface MappedProblem {
   headers: Record<string, string>;
   /** true when the error is unexpected: log it with its stack. */
   unexpected: boolean;
+  /** true when the database could not be reached: an outage, logged once for all its requests (DatabaseOutage). */
+  databaseUnreachable: boolean;
 }
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -48,6 +51,13 @@ const PG_ERRORS: Record<string, { status: number; code: ErrorCode; detail: strin
  */
 const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
 
+/**
+ * Seconds a client should wait before retrying while the database is unreachable. An outage
+ * (a restart, a fail-over) lasts seconds: a little longer than for a busy pool, so that waiting
+ * clients do not hammer a node that can only answer 503.
+ */
+const UNREACHABLE_RETRY_AFTER_SECONDS = '5';
+
 interface FastifyLikeError {
   statusCode?: number;
   code?: string;
@@ -63,8 +73,15 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
   let extensions: Record<string, unknown> | undefined;
   let headers: Record<string, string> = {};
   let unexpected = false;
+  const databaseUnreachable = isDatabaseUnreachable(error);
 
-  if (error instanceof AppException) {
+  if (databaseUnreachable) {
+    // Whatever wraps it (TypeORM's QueryFailedError, pg-pool's timeout): not a bug, and the client may retry.
+    status = 503;
+    code = 'service-unavailable';
+    detail = 'The database is unreachable; retry shortly.';
+    headers = { 'retry-after': UNREACHABLE_RETRY_AFTER_SECONDS };
+  } else if (error instanceof AppException) {
     ({ status, code, detail, errors, extensions } = error);
     headers = error.headers ?? {};
   } else if (error instanceof HttpException) {
@@ -102,7 +119,7 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
     requestId,
     ...(errors && { errors }),
   };
-  return { body, headers, unexpected };
+  return { body, headers, unexpected, databaseUnreachable };
 }
 
 function httpExceptionDetail(error: HttpException): string {

@@ -1,0 +1,83 @@
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { RunningServer, startServer } from '../../src/server';
+import { expectProblem, http } from '../helpers/http';
+import { TcpProxy } from '../helpers/tcp-proxy';
+import { TestDatabase, createTestDatabase } from '../helpers/test-database';
+import { testConfig } from '../helpers/test-env';
+
+/** PostgreSQL only: the embedded PGlite runs in-process, there is no connection a proxy could cut. */
+const withPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+
+/** Requests made while the database is down: enough that one log line per request would show. */
+const REQUESTS_DURING_OUTAGE = 12;
+
+withPostgres('a PostgreSQL outage (through a proxy the test cuts and restores)', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let server: RunningServer;
+  let token: string;
+  const logged: Array<{ level: string; args: unknown[] }> = [];
+  const spies: jest.SpyInstance[] = [];
+
+  const me = () => http.get(`${server.url}/api/v1/me`, { token });
+  const login = () => http.post(`${server.url}/api/v1/auth/login`, { login: 'admin', password: server.config.env.ADMIN_PASSWORD });
+  const messages = () => logged.map(({ level, args }) => `${level} ${JSON.stringify(args[0])}`);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const url = new URL(database.url);
+    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    server = await startServer(testConfig({ DATABASE_URL: url.toString() }));
+    const res = await login();
+    expect(res.status).toBe(200);
+    token = res.body.accessToken;
+  });
+
+  afterAll(async () => {
+    for (const spy of spies) spy.mockRestore();
+    await server?.close();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it('answers 503 with Retry-After while the database is unreachable, logs it once, and recovers as soon as it is back', async () => {
+    expect((await me()).status).toBe(200);
+
+    // The application logger, as operations.e2e.spec.ts captures it: every line of the outage, at any level.
+    for (const level of ['log', 'warn', 'error'] as const) {
+      spies.push(
+        jest.spyOn(PinoNestLogger.prototype, level).mockImplementation(function (this: unknown, ...args: unknown[]) {
+          logged.push({ level, args });
+        }),
+      );
+    }
+    await proxy.cut();
+
+    const during = [];
+    for (let i = 0; i < REQUESTS_DURING_OUTAGE; i++) during.push(i % 3 === 2 ? await login() : await me());
+    for (const res of during) {
+      expectProblem(res, 503, 'service-unavailable');
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.body.detail).toBe('The database is unreachable; retry shortly.');
+    }
+    const ready = await http.get(`${server.url}/health/ready`);
+    expectProblem(ready, 503, 'not-ready');
+    expect(ready.body.checks).toMatchObject({ database: { status: 'down' } });
+
+    // One line for the whole outage, not one (with a stack) per request.
+    expect(messages()).toEqual([expect.stringContaining('database unreachable')]);
+
+    await proxy.restore();
+    const restoredAt = performance.now();
+    let res = await me();
+    while (res.status !== 200 && performance.now() - restoredAt < 5000) res = await me();
+    const recoveryMs = performance.now() - restoredAt;
+    expect(res.status).toBe(200);
+    expect(recoveryMs).toBeLessThan(1000);
+    expect((await http.get(`${server.url}/health/ready`)).status).toBe(200);
+    expect((await login()).status).toBe(200);
+    expect(messages()).toEqual([expect.stringContaining('database unreachable'), expect.stringContaining('database reachable again')]);
+    process.stdout.write(`database outage: recovered ${recoveryMs.toFixed(1)} ms after the proxy was restored\n`);
+  });
+});
