@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { DatabaseOutage } from '../common/database/database-outage';
 import { AppException } from '../common/errors/app.exception';
 import { toProblem } from '../common/errors/problem.mapper';
 import { flattenValidationErrors } from '../common/errors/validation';
@@ -61,12 +62,15 @@ export async function parsePayload<T extends object>(dto: ClassConstructor<T>, p
 /**
  * Exception filter for Socket.IO gateways: answers the event's acknowledgement with
  * `{ ok: false, error }` (or, when the client sent no callback, emits `exception`
- * with the event name and the error). Unexpected errors are logged, never sent.
+ * with the event name and the error). Unexpected errors are logged, never sent; an
+ * unreachable database answers 503 and is left to DatabaseOutage's one line per outage.
  * The socket stays connected either way.
  */
 @Catch()
 export class WsAckExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('SocketEvents');
+
+  constructor(private readonly outage: DatabaseOutage) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     // Socket.IO handler arguments in Nest: [socket, payload, ack callback, event name].
@@ -74,7 +78,8 @@ export class WsAckExceptionFilter implements ExceptionFilter {
     const ack: unknown = host.getArgByIndex(2);
     const event: unknown = host.getArgByIndex(3) ?? host.switchToWs().getPattern();
     const error = toAckError(exception);
-    if (error.status >= 500) {
+    // An unreachable database is logged once for the whole outage, not once per event.
+    if (error.status >= 500 && !this.outage.failed(exception)) {
       this.logger.error({ msg: 'socket event failed', event, userId: socket?.data?.principal?.userId, err: exception });
     }
     if (typeof ack === 'function') {

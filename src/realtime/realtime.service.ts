@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Gauge } from 'prom-client';
 import type { Namespace, Socket } from 'socket.io';
 import { AuthenticatorService } from '../auth/authenticator.service';
+import { DatabaseOutage } from '../common/database/database-outage';
 import { MetricsService } from '../common/metrics/metrics.service';
 import { LiveNamespace } from './live-namespace';
 import { apiKeyRoom, sessionRoom, tenantRoom, userRoom } from './realtime.constants';
@@ -34,6 +35,7 @@ export class RealtimeService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly authenticator: AuthenticatorService,
+    private readonly outage: DatabaseOutage,
     metrics: MetricsService,
   ) {
     const namespaces = this.namespaces;
@@ -73,7 +75,7 @@ export class RealtimeService implements BeforeApplicationShutdown {
     if (this.namespaces.has(namespace.name)) throw new Error(`the Socket.IO namespace ${namespace.name} is registered twice`);
     this.namespaces.set(namespace.name, namespace);
     if (this.namespaces.size === 1) this.watchNodes(namespace);
-    namespace.use(socketAuthMiddleware(this.authenticator, this.logger));
+    namespace.use(socketAuthMiddleware(this.authenticator, this.logger, this.outage));
     namespace.on('connection', (socket: Socket) => {
       const { data } = socket as unknown as LiveSocket;
       const { userId, tenantId, sessionId, apiKeyId } = data.principal;

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import type { AuthenticatorService } from '../auth/authenticator.service';
+import type { DatabaseOutage } from '../common/database/database-outage';
 import { AppException } from '../common/errors/app.exception';
 import type { AckError } from './socket.types';
 
@@ -38,7 +39,7 @@ const MAX_CREDENTIAL_LENGTH = 4096;
  */
 export type SocketMiddleware = (socket: Socket, next: (err?: Error) => void) => void;
 
-export function socketAuthMiddleware(authenticator: AuthenticatorService, logger?: LoggerService): SocketMiddleware {
+export function socketAuthMiddleware(authenticator: AuthenticatorService, logger?: LoggerService, outage?: DatabaseOutage): SocketMiddleware {
   return (socket, next) => {
     const credential = handshakeCredential(socket.handshake);
     if (!credential) {
@@ -58,8 +59,9 @@ export function socketAuthMiddleware(authenticator: AuthenticatorService, logger
         if (err instanceof AppException && err.status < 500) {
           next(new SocketAuthError({ status: err.status, code: err.code, ...(err.detail !== undefined && { detail: err.detail }) }));
         } else {
-          // A database outage is not the client's fault: tell it to retry, and never send the cause.
-          logger?.error({ msg: 'socket handshake authentication failed unexpectedly', err });
+          // A database outage is not the client's fault: tell it to retry, and never send the cause. The outage
+          // logs itself once; anything else is logged with its stack.
+          if (!outage?.failed(err)) logger?.error({ msg: 'socket handshake authentication failed unexpectedly', err });
           next(new SocketAuthError({ status: 503, code: 'service-unavailable', detail: 'Authentication is unavailable; retry shortly.' }));
         }
       },

@@ -1,4 +1,8 @@
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { Socket, io } from 'socket.io-client';
+import type { Ack, AckError } from '../../src/realtime/socket.types';
+import { ROOMS_NAMESPACE } from '../../src/rooms/live/rooms-live.types';
 import { RunningServer, startServer } from '../../src/server';
 import { expectProblem, http } from '../helpers/http';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -11,6 +15,15 @@ const withPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 /** Requests made while the database is down: enough that one log line per request would show. */
 const REQUESTS_DURING_OUTAGE = 12;
 
+/** A Socket.IO client of the `/rooms` namespace; resolves once connected, or with the handshake's refusal. */
+async function connectRooms(url: string, token: string): Promise<{ socket: Socket; refusal?: AckError }> {
+  const socket = io(`${url}${ROOMS_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve({ socket }));
+    socket.once('connect_error', (err) => resolve({ socket, refusal: (err as Error & { data?: AckError }).data }));
+  });
+}
+
 withPostgres('a PostgreSQL outage (through a proxy the test cuts and restores)', () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
@@ -18,6 +31,7 @@ withPostgres('a PostgreSQL outage (through a proxy the test cuts and restores)',
   let token: string;
   const logged: Array<{ level: string; args: unknown[] }> = [];
   const spies: jest.SpyInstance[] = [];
+  const sockets: Socket[] = [];
 
   const me = () => http.get(`${server.url}/api/v1/me`, { token });
   const login = () => http.post(`${server.url}/api/v1/auth/login`, { login: 'admin', password: server.config.env.ADMIN_PASSWORD });
@@ -35,6 +49,7 @@ withPostgres('a PostgreSQL outage (through a proxy the test cuts and restores)',
   });
 
   afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
     for (const spy of spies) spy.mockRestore();
     await server?.close();
     await proxy?.close();
@@ -43,6 +58,9 @@ withPostgres('a PostgreSQL outage (through a proxy the test cuts and restores)',
 
   it('answers 503 with Retry-After while the database is unreachable, logs it once, and recovers as soon as it is back', async () => {
     expect((await me()).status).toBe(200);
+    const connected = await connectRooms(server.url, token);
+    sockets.push(connected.socket);
+    expect(connected.refusal).toBeUndefined();
 
     // The application logger, as operations.e2e.spec.ts captures it: every line of the outage, at any level.
     for (const level of ['log', 'warn', 'error'] as const) {
@@ -64,6 +82,15 @@ withPostgres('a PostgreSQL outage (through a proxy the test cuts and restores)',
     const ready = await http.get(`${server.url}/health/ready`);
     expectProblem(ready, 503, 'not-ready');
     expect(ready.body.checks).toMatchObject({ database: { status: 'down' } });
+
+    // Sockets meet the same outage: a handshake is refused with 503, an event that needs the database acks 503.
+    for (let i = 0; i < 3; i++) {
+      const refused = await connectRooms(server.url, token);
+      sockets.push(refused.socket);
+      expect(refused.refusal).toMatchObject({ status: 503, code: 'service-unavailable' });
+      const ack = (await connected.socket.timeout(5000).emitWithAck('room:join', { roomId: randomUUID() })) as Ack<unknown>;
+      expect(ack).toMatchObject({ ok: false, error: { status: 503, code: 'service-unavailable' } });
+    }
 
     // One line for the whole outage, not one (with a stack) per request.
     expect(messages()).toEqual([expect.stringContaining('database unreachable')]);
