@@ -1,6 +1,10 @@
 import { Logger } from '@nestjs/common';
+import { Socket, io } from 'socket.io-client';
+import type { Ack, ResyncPayload } from '../../src/realtime/socket.types';
+import { ROOMS_NAMESPACE, RoomsServerEvents } from '../../src/rooms/live/rooms-live.types';
+import type { RoomMessageDto } from '../../src/rooms/messages/room-message.dto';
 import { RunningServer, startServer } from '../../src/server';
-import { TestUser, newUser } from '../helpers/factory';
+import { TestUser, newRoom, newUser } from '../helpers/factory';
 import { http } from '../helpers/http';
 import { TcpProxy, startTcpProxy } from '../helpers/tcp-proxy';
 import { TestApp, startTestApp } from '../helpers/test-app';
@@ -52,6 +56,37 @@ async function getMe(url: string, user: TestUser, count: number): Promise<{ stat
 
 const times = (status: number, count: number) => Array<number>(count).fill(status);
 
+type Client = Socket<RoomsServerEvents & { resync: (payload: ResyncPayload) => void }>;
+const clients: Client[] = [];
+
+async function connect(url: string, user: TestUser): Promise<Client> {
+  const socket: Client = io(`${url}${ROOMS_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: user.accessToken } });
+  clients.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+async function joinRoom(socket: Client, roomId: string): Promise<void> {
+  const timed = socket.timeout(5000);
+  const ack = (await (timed.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>).call(timed, 'room:join', { roomId })) as Ack<{ status: string }>;
+  expect(ack).toMatchObject({ ok: true, data: { status: 'joined' } });
+}
+
+/** Resolves with when the first `message:new` with this text reaches a socket; rejects after `timeoutMs`. */
+function messageArrives(socket: Client, text: string, timeoutMs = 5000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`"${text}" did not arrive within ${timeoutMs} ms`)), timeoutMs);
+    socket.on('message:new', (message) => {
+      if (message.text !== text) return;
+      clearTimeout(timer);
+      resolve(Date.now());
+    });
+  });
+}
+
 withRedis('a Redis outage (REDIS_URL, through a TCP proxy)', () => {
   let proxy: TcpProxy;
   let a: TestApp;
@@ -64,6 +99,7 @@ withRedis('a Redis outage (REDIS_URL, through a TCP proxy)', () => {
     b = await startServer(testConfig({ ...shared, DATABASE_URL: a.database.url }));
   });
   afterEach(() => {
+    for (const socket of clients.splice(0)) socket.disconnect();
     proxy.restore();
     jest.restoreAllMocks();
   });
@@ -112,5 +148,41 @@ withRedis('a Redis outage (REDIS_URL, through a TCP proxy)', () => {
     const sharedA = await getMe(a.url, user, LIMIT / 2);
     const sharedB = await getMe(b.url, user, LIMIT / 2 + 1);
     expect([...sharedA.statuses, ...sharedB.statuses]).toEqual([...times(200, LIMIT), 429]);
+  });
+
+  it('delivers on the same node at once while Redis is away, and tells the other node\'s clients to resync when it is back', async () => {
+    const owner = await newUser(a);
+    const member = await newUser(a);
+    const roomId = (await newRoom(a, owner, { body: { name: 'Outage' }, members: [[member, 'MEMBER']] })).id;
+    const onA = await connect(a.url, owner);
+    const onB = await connect(b.url, member);
+    await joinRoom(onA, roomId);
+    await joinRoom(onB, roomId);
+    const heardOnB = messageArrives(onB, 'before the outage');
+    expect((await http.post(a.api(`/rooms/${roomId}/messages`), { text: 'before the outage' }, { token: owner.accessToken })).status).toBe(201);
+    await heardOnB; // the fan-out works before the cut
+
+    const resyncs: ResyncPayload[] = [];
+    onB.on('resync', (payload) => resyncs.push(payload));
+    const missedOnB: RoomMessageDto[] = [];
+    onB.on('message:new', (message) => missedOnB.push(message));
+
+    proxy.cut();
+    await until('node A sees Redis down', async () => (await redisHealth(a.url)) === 'down');
+    const local = messageArrives(onA, 'during the outage');
+    const sentAt = Date.now();
+    const posted = await http.post(a.api(`/rooms/${roomId}/messages`), { text: 'during the outage' }, { token: owner.accessToken });
+    expect(posted.status).toBe(201);
+    // Local delivery does not wait for the failing write to Redis (it took about 2.4 s).
+    expect((await local) - sentAt).toBeLessThan(1000);
+    expect(await metric(a.url, 'socketio_unpublished_broadcasts_total')).toBeGreaterThanOrEqual(1);
+
+    proxy.restore();
+    const restoredAt = Date.now();
+    // The acknowledged message reaches B's client, or B's client is told to resync: never neither.
+    await until('the message or a resync on node B', async () => resyncs.length > 0 || missedOnB.some((m) => m.id === posted.body.id), 15_000);
+    const recoveryMs = Date.now() - restoredAt;
+    expect(resyncs).toEqual([{ code: 'redis-unavailable', detail: expect.any(String) }]);
+    expect(recoveryMs).toBeLessThan(5000);
   });
 });

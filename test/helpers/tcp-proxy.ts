@@ -2,8 +2,10 @@ import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
 
 /**
  * A TCP proxy in front of a real server (Redis), that a test cuts and restores to simulate an
- * outage without stopping the shared server: `cut()` drops every open connection and refuses new
- * ones (accepted, then closed at once) until `restore()`.
+ * outage without stopping the shared server. `cut()` drops every open connection; until `restore()`,
+ * new connections are accepted and then never answered, as across a network partition (the harder
+ * case for a client: a refused connection fails at once, this one only after the client's timeout).
+ * `restore()` drops those too, so that clients reconnect at once.
  */
 export interface TcpProxy {
   /** The target URL with the proxy's host and port in place of the target's: `redis://127.0.0.1:<port>`. */
@@ -18,11 +20,17 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const target = new URL(targetUrl);
   const targetPort = Number(target.port || 6379);
   const open = new Set<Socket>();
+  const held = new Set<Socket>();
   let cut = false;
+  const drop = (sockets: Set<Socket>) => {
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+  };
 
   const server: Server = createServer((client) => {
     if (cut) {
-      client.destroy();
+      held.add(client);
+      client.on('error', () => undefined);
       return;
     }
     const upstream = connect(targetPort, target.hostname);
@@ -51,14 +59,16 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     },
     cut() {
       cut = true;
-      for (const socket of open) socket.destroy();
+      drop(open);
     },
     restore() {
       cut = false;
+      drop(held);
     },
     close: async () => {
       cut = true;
-      for (const socket of open) socket.destroy();
+      drop(open);
+      drop(held);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
