@@ -7,7 +7,7 @@ import { Counter } from 'prom-client';
 import type { Namespace, Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../common/config/app-config';
 import { MetricsService } from '../common/metrics/metrics.service';
-import { createRedisClient } from '../common/redis/redis.module';
+import { createRedisClient, logConnectionOutages } from '../common/redis/redis.module';
 import { MAX_DISCONNECTION_MS, MAX_SOCKET_PAYLOAD_BYTES } from './realtime.constants';
 import { RealtimeService } from './realtime.service';
 import { UnpublishedBroadcasts } from './unpublished-broadcasts';
@@ -146,6 +146,7 @@ export class SocketIoAdapter extends IoAdapter {
     const duplicate = client.duplicate.bind(client);
     client.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
       const copy = duplicate(...args);
+      logConnectionOutages(copy, `collab-backend-socket.io#${this.redisClients.length}`);
       this.redisClients.push(copy);
       return copy;
     }) as Redis['duplicate'];

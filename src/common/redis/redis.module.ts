@@ -14,16 +14,18 @@ export const isRedisReady = (client: Redis): boolean => client.status === 'ready
 
 export function createRedisClient(url: string, name: string): Redis {
   const client = new Redis(url, { connectionName: name, maxRetriesPerRequest: 3, enableAutoPipelining: true });
-  logOutages(client, name);
+  logConnectionOutages(client, name);
   return client;
 }
 
 /**
  * Logs a lost connection once and its return once. ioredis reports an error on every reconnection
  * attempt (several a second at first, then every 2 s), which would flood the log during an outage;
- * `reconnecting` comes only when a connection it wants was lost (never on quit()).
+ * `reconnecting` comes only when a connection it wants was lost (never on quit()). Every connection
+ * needs it, duplicates too (`duplicate()` does not copy listeners): without an `error` listener
+ * ioredis prints each error to stderr.
  */
-function logOutages(client: Redis, name: string): void {
+export function logConnectionOutages(client: Redis, name: string): void {
   const logger = new Logger('Redis');
   let lastError: string | undefined;
   let lostAt: number | undefined;
