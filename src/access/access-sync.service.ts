@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../common/config/app-config';
 import { Transactions } from '../common/database/transactions';
-import { REDIS } from '../common/redis/redis.module';
+import { REDIS, isRedisReady, logConnectionOutages } from '../common/redis/redis.module';
 import { TenantEnforcers } from './tenant-enforcers';
 
 interface PolicyChange {
@@ -41,7 +41,7 @@ export class AccessSyncService implements OnModuleInit, OnApplicationShutdown {
     if (!this.redis) return;
     const subscriber = this.redis.duplicate({ connectionName: 'collab-backend-casbin' });
     this.subscriber = subscriber;
-    subscriber.on('error', (err: Error) => this.logger.warn({ msg: 'policy subscriber error', error: err.message }));
+    logConnectionOutages(subscriber, 'collab-backend-casbin');
     let connectedBefore = false;
     subscriber.on('ready', () => {
       // After a reconnect, changes published while we were away are lost: start from the database again.
@@ -69,6 +69,12 @@ export class AccessSyncService implements OnModuleInit, OnApplicationShutdown {
   async changed(tenantId: string): Promise<void> {
     this.enforcers.refresh(tenantId);
     if (!this.redis) return;
+    if (!isRedisReady(this.redis)) {
+      // Publishing would wait in the offline queue, and the request that made the change with it.
+      // The other nodes reload every tenant from the database when their subscriber reconnects.
+      this.logger.warn({ msg: 'Redis unavailable: a policy change was not published; other nodes keep their old rules for this tenant until they reconnect to Redis', tenantId });
+      return;
+    }
     const change: PolicyChange = { tenantId, origin: this.origin };
     try {
       await this.redis.publish(this.channel, JSON.stringify(change));

@@ -12,8 +12,10 @@ import { createValidationPipe } from './errors/validation';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logging';
 import { MetricsModule } from './metrics/metrics.module';
+import { MetricsService } from './metrics/metrics.service';
 import { REDIS, RedisModule } from './redis/redis.module';
 import { isAuthRateLimited } from './throttle/auth-rate-limit.decorator';
+import { FallbackThrottlerStorage, degradedDecisionsCounter } from './throttle/fallback-throttler.storage';
 import { HttpThrottlerGuard } from './throttle/http-throttler.guard';
 import { MemoryThrottlerStorage } from './throttle/memory-throttler.storage';
 import { THROTTLERS } from './throttle/rate-limit-headers';
@@ -34,6 +36,12 @@ class ConfigModule {
   }
 }
 
+/** Rate limits counted in Redis for every node, and per node while Redis is unavailable. */
+function sharedThrottlerStorage(redis: Redis, config: AppConfig, metrics: MetricsService): FallbackThrottlerStorage {
+  const shared = new RedisThrottlerStorage(redis, `${config.env.REDIS_KEY_PREFIX}throttle:`);
+  return new FallbackThrottlerStorage(redis, shared, degradedDecisionsCounter(metrics.registry));
+}
+
 /**
  * The shared layer every domain module builds on: configuration, logging,
  * database and transactions, the domain event bus, Redis, rate limits, health,
@@ -51,14 +59,15 @@ export class CoreModule {
         EventsModule,
         RedisModule,
         ThrottlerModule.forRootAsync({
-          inject: [REDIS],
-          useFactory: (redis: Redis | null) => ({
+          imports: [MetricsModule],
+          inject: [REDIS, MetricsService],
+          useFactory: (redis: Redis | null, metrics: MetricsService) => ({
             throttlers: [
               { name: THROTTLERS.default, ttl: seconds(config.env.RATE_LIMIT_TTL_SECONDS), limit: config.env.RATE_LIMIT_MAX },
               // Login, registration and password resets: a much lower per-IP budget.
               { name: THROTTLERS.auth, ttl: seconds(60), limit: config.env.LOGIN_RATE_LIMIT_MAX, skipIf: (ctx) => !isAuthRateLimited(ctx) },
             ],
-            storage: redis ? new RedisThrottlerStorage(redis, `${config.env.REDIS_KEY_PREFIX}throttle:`) : new MemoryThrottlerStorage(),
+            storage: redis ? sharedThrottlerStorage(redis, config, metrics) : new MemoryThrottlerStorage(),
           }),
         }),
         HealthModule,

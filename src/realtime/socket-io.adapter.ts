@@ -3,11 +3,14 @@ import { Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type Redis from 'ioredis';
+import { Counter } from 'prom-client';
 import type { Namespace, Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../common/config/app-config';
-import { createRedisClient } from '../common/redis/redis.module';
+import { MetricsService } from '../common/metrics/metrics.service';
+import { createRedisClient, logConnectionOutages } from '../common/redis/redis.module';
 import { MAX_DISCONNECTION_MS, MAX_SOCKET_PAYLOAD_BYTES } from './realtime.constants';
 import { RealtimeService } from './realtime.service';
+import { UnpublishedBroadcasts } from './unpublished-broadcasts';
 
 /** Socket.IO's CORS options from CORS_ORIGINS, with the same meaning as the HTTP CORS in server.ts. */
 export function socketCors(origins: readonly string[]): NonNullable<ServerOptions['cors']> {
@@ -32,8 +35,9 @@ export function socketCors(origins: readonly string[]): NonNullable<ServerOption
  * - with REDIS_URL, @socket.io/redis-streams-adapter fans out between nodes. Unlike the
  *   Pub/Sub redis adapter it supports connection state recovery (missed packets are read
  *   back from the stream and sessions are kept in Redis, so a client may come back on
- *   another node) and survives a short Redis outage without losing packets. Its stream,
- *   channels and session keys are all under `${REDIS_KEY_PREFIX}socket.io`.
+ *   another node). Its stream, channels and session keys are all under
+ *   `${REDIS_KEY_PREFIX}socket.io`. While Redis is unavailable, broadcasts reach this node's sockets
+ *   at once and the others are told to resync when it is back (UnpublishedBroadcasts).
  */
 export class SocketIoAdapter extends IoAdapter {
   private readonly socketLogger = new Logger('SocketIo');
@@ -70,21 +74,41 @@ export class SocketIoAdapter extends IoAdapter {
       connectionStateRecovery: { maxDisconnectionDuration: MAX_DISCONNECTION_MS, skipMiddlewares: false },
       serveClient: false,
     } as ServerOptions);
-    if (env.REDIS_URL) {
-      const prefix = `${env.REDIS_KEY_PREFIX}socket.io`;
-      server.adapter(
-        createAdapter(this.trackedClient(env.REDIS_URL), {
-          streamName: prefix,
-          channelPrefix: prefix,
-          sessionKeyPrefix: `${prefix}:session:`,
-          maxLen: 10_000,
-          // Short blocking reads, so that a closing node lets go of Redis quickly.
-          blockTimeInMs: 1000,
-        }),
-      );
-      this.socketLogger.log(`Socket.IO fans out through the Redis stream ${prefix}`);
-    }
+    if (env.REDIS_URL) this.fanOutThroughRedis(server, env.REDIS_URL, `${env.REDIS_KEY_PREFIX}socket.io`);
     return server;
+  }
+
+  /**
+   * The Redis streams adapter, guarded by UnpublishedBroadcasts: while Redis is unavailable a
+   * broadcast reaches this node's sockets at once, and the channels it did not reach elsewhere get
+   * `resync` when the publishing connection is ready again.
+   */
+  private fanOutThroughRedis(server: Server, url: string, prefix: string): void {
+    const publisher = this.trackedClient(url);
+    const unpublished = new UnpublishedBroadcasts(publisher, this.unpublishedCounter());
+    const adapterFor = createAdapter(publisher, {
+      streamName: prefix,
+      channelPrefix: prefix,
+      sessionKeyPrefix: `${prefix}:session:`,
+      maxLen: 10_000,
+      // Short blocking reads, so that a closing node lets go of Redis quickly.
+      blockTimeInMs: 1000,
+    });
+    // Socket.IO calls `new Adapter(nsp)`; a function that returns an object stands in for a class.
+    const guarded = function (nsp: Namespace) {
+      return unpublished.guard(adapterFor(nsp), nsp.name);
+    };
+    server.adapter(guarded as unknown as Parameters<Server['adapter']>[0]);
+    publisher.on('ready', () => unpublished.resync(server));
+    this.socketLogger.log(`Socket.IO fans out through the Redis stream ${prefix}`);
+  }
+
+  private unpublishedCounter(): Counter {
+    return new Counter({
+      name: 'socketio_unpublished_broadcasts_total',
+      help: 'Socket.IO broadcasts that could not be published to Redis (their channels are told to resync when it is back).',
+      registers: [this.app.get(MetricsService).registry],
+    });
   }
 
   /**
@@ -122,6 +146,7 @@ export class SocketIoAdapter extends IoAdapter {
     const duplicate = client.duplicate.bind(client);
     client.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
       const copy = duplicate(...args);
+      logConnectionOutages(copy, `collab-backend-socket.io#${this.redisClients.length}`);
       this.redisClients.push(copy);
       return copy;
     }) as Redis['duplicate'];

@@ -23,6 +23,15 @@ export interface SessionEndedPayload {
   detail: string;
 }
 
+/**
+ * Sent when events meant for the socket may not have reached it: a node could not publish them
+ * through Redis. The client fetches the state it shows again over REST (docs/realtime.md).
+ */
+export interface ResyncPayload {
+  code: 'redis-unavailable';
+  detail: string;
+}
+
 /** The error of an event sent without an acknowledgement callback. */
 export interface ExceptionPayload {
   event: string;
@@ -33,6 +42,7 @@ export interface ExceptionPayload {
 export interface TransportServerEvents {
   'session:ended': (payload: SessionEndedPayload) => void;
   exception: (payload: ExceptionPayload) => void;
+  resync: (payload: ResyncPayload) => void;
 }
 
 /** `ping` on every namespace (LiveGateway): checks the connection and who it is. */

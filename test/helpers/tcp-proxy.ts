@@ -1,70 +1,83 @@
-import { Server, Socket, createConnection, createServer } from 'node:net';
+import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
 
 /**
- * A TCP proxy on a loopback port that forwards every connection to `target`, and that a test cuts
- * (connections dropped, new ones refused: what a client sees when its database goes down) and
- * restores on the same port. The real server behind it keeps running.
+ * A TCP proxy in front of a real server (PostgreSQL, Redis), that a test cuts and restores to
+ * simulate an outage without stopping the shared server. `cut()` drops every open connection; until
+ * `restore()`, new connections are either held, accepted and never answered, as across a network
+ * partition (the harder case for a client: it fails only after its own timeout), or dropped at once,
+ * as when the server is down (`whenCut: 'drop'`). `restore()` drops held ones, so that clients
+ * reconnect at once.
  */
-export class TcpProxy {
-  private server: Server | undefined;
-  private readonly connections = new Set<Socket>();
-  private listeningPort = 0;
+export interface TcpProxy {
+  /** The target URL with the proxy's host and port in place of the target's: `redis://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly isCut: boolean;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
 
-  private constructor(private readonly target: { host: string; port: number }) {}
+export interface TcpProxyOptions {
+  /** What happens to a connection made while the proxy is cut: held unanswered (default) or dropped. */
+  whenCut?: 'hold' | 'drop';
+}
 
-  /** Starts forwarding from a free loopback port to `target`. */
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
-    const proxy = new TcpProxy(target);
-    await proxy.listen();
-    return proxy;
-  }
+/** `targetUrl`'s port defaults to its scheme's (PostgreSQL 5432, Redis 6379). */
+export async function startTcpProxy(targetUrl: string, options: TcpProxyOptions = {}): Promise<TcpProxy> {
+  const target = new URL(targetUrl);
+  const targetPort = Number(target.port || (target.protocol.startsWith('postgres') ? 5432 : 6379));
+  const open = new Set<Socket>();
+  const held = new Set<Socket>();
+  let cut = false;
+  const drop = (sockets: Set<Socket>) => {
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+  };
 
-  /** The loopback port clients connect to. */
-  get port(): number {
-    return this.listeningPort;
-  }
-
-  /** Refuses new connections and drops the open ones, in both directions. */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.connections) socket.destroy();
-    this.connections.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** Forwards again, on the same port. */
-  async restore(): Promise<void> {
-    if (!this.server) await this.listen();
-  }
-
-  close(): Promise<void> {
-    return this.cut();
-  }
-
-  private async listen(): Promise<void> {
-    const server = createServer((client) => this.forward(client));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.listeningPort, '127.0.0.1', () => resolve());
-    });
-    this.listeningPort = (server.address() as { port: number }).port;
-    this.server = server;
-  }
-
-  private forward(client: Socket): void {
-    const upstream = createConnection(this.target);
-    for (const [socket, peer] of [
+  const server: Server = createServer((client) => {
+    if (cut) {
+      client.on('error', () => undefined);
+      if (options.whenCut === 'drop') client.destroy();
+      else held.add(client);
+      return;
+    }
+    const upstream = connect(targetPort, target.hostname);
+    for (const [from, to] of [
       [client, upstream],
       [upstream, client],
     ] as const) {
-      this.connections.add(socket);
-      socket.on('error', () => peer.destroy());
-      socket.on('close', () => {
-        this.connections.delete(socket);
-        peer.destroy();
+      open.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        open.delete(from);
+        to.destroy();
       });
-      socket.pipe(peer);
     }
-  }
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const proxied = new URL(targetUrl);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String((server.address() as AddressInfo).port);
+
+  return {
+    url: proxied.toString(),
+    get isCut() {
+      return cut;
+    },
+    cut() {
+      cut = true;
+      drop(open);
+    },
+    restore() {
+      cut = false;
+      drop(held);
+    },
+    close: async () => {
+      cut = true;
+      drop(open);
+      drop(held);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -8,7 +8,8 @@ import { DatabaseOutage } from '../database/database-outage';
 import { AppException } from '../errors/app.exception';
 import { Public } from '../http/public.decorator';
 import { ApiProblems } from '../openapi/api-problems.decorator';
-import { REDIS } from '../redis/redis.module';
+import { REDIS, isRedisReady } from '../redis/redis.module';
+import { withDeadline } from '../redis/with-deadline';
 import { HealthCheckDto, HealthIndicatorDto } from './health.dto';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -35,7 +36,12 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer' })
+  @ApiOperation({
+    summary: 'Readiness: the database answers. Redis (when configured) is reported but does not make the node unready',
+    description:
+      'A node without Redis still serves every request (rate limits per node, Socket.IO without fan-out), so it stays ' +
+      'ready: 200 with status `degraded` and `redis` down in `error` and `details`. 503 when the database does not answer.',
+  })
   @ApiOkResponse({ type: HealthCheckDto })
   @ApiProblems(503)
   async getReadiness(): Promise<HealthCheckDto> {
@@ -46,19 +52,9 @@ export class HealthController {
           .attempt(() => this.pingDatabase())
           .withTimeout(CHECK_TIMEOUT_MS),
     ];
-    const redis = this.redis;
-    if (redis) {
-      checks.push(() =>
-        this.indicators
-          .check('redis')
-          .attempt(async () => {
-            await redis.ping();
-          })
-          .withTimeout(CHECK_TIMEOUT_MS),
-      );
-    }
+    let result: HealthCheckDto;
     try {
-      return (await this.health.check(checks)) as HealthCheckDto;
+      result = (await this.health.check(checks)) as HealthCheckDto;
     } catch (err) {
       const details = (err as { response?: { details?: unknown } }).response?.details;
       throw new AppException(503, 'not-ready', {
@@ -66,6 +62,19 @@ export class HealthController {
         extensions: { checks: details ?? {} },
         cause: err,
       });
+    }
+    return this.redis ? withRedis(result, await this.redisIndicator(this.redis)) : result;
+  }
+
+  /** Down at once when the connection is not ready: a PING would wait in ioredis' offline queue. */
+  private async redisIndicator(redis: Redis): Promise<HealthIndicatorDto> {
+    if (!isRedisReady(redis)) return { status: 'down', message: `the connection is ${redis.status}` };
+    const started = Date.now();
+    try {
+      await withDeadline(redis.ping(), CHECK_TIMEOUT_MS);
+      return { status: 'up', responseTime: Date.now() - started };
+    } catch (err) {
+      return { status: 'down', message: (err as Error).message };
     }
   }
 
@@ -79,4 +88,15 @@ export class HealthController {
     }
     this.outage.succeeded();
   }
+}
+
+/** Adds Redis to a passing check: `degraded` (still 200) when it is down. */
+function withRedis(result: HealthCheckDto, redis: HealthIndicatorDto): HealthCheckDto {
+  const up = redis.status === 'up';
+  return {
+    status: up ? result.status : 'degraded',
+    info: up ? { ...result.info, redis } : { ...result.info },
+    error: up ? { ...result.error } : { ...result.error, redis },
+    details: { ...result.details, redis },
+  };
 }

@@ -60,7 +60,7 @@ export interface WaitingRequestPayload {
 /** `transcript:new`: the stored segment as REST returns it, plus its author as `userId`. */
 export type TranscriptNewPayload = RoomTranscriptDto & { userId: string };
 
-/** Every event the rooms gateway sends (the transport adds `session:ended` and `exception`, TransportServerEvents). */
+/** Every event the rooms gateway sends (the transport adds `session:ended`, `exception` and `resync`, TransportServerEvents). */
 export type RoomsServerEvents = {
   presence: (payload: PresencePayload) => void;
   'presence:joined': (payload: PresenceJoinedPayload) => void;
