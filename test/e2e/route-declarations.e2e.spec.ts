@@ -1,3 +1,4 @@
+import { DatabaseOutage } from '../../src/common/database/database-outage';
 import { Controller, Get, Module, Post, RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
@@ -177,7 +178,8 @@ describe('route declarations', () => {
 
   describe('socket handlers', () => {
     it('detects an undeclared socket handler (self-test of the collector)', async () => {
-      const moduleRef = await Test.createTestingModule({ providers: [ProbeGateway] }).compile();
+      // DatabaseOutage: what the gateways' exception filter needs, which the application's DatabaseModule provides.
+      const moduleRef = await Test.createTestingModule({ providers: [ProbeGateway, DatabaseOutage] }).compile();
       const probe = collectSocketHandlers(moduleRef.get(ModulesContainer));
       expect(probe.filter((h) => !h.requirement).map((h) => h.handler)).toEqual(['forgotten (ProbeGateway.forgotten)']);
       await moduleRef.close();

@@ -73,7 +73,8 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
   let extensions: Record<string, unknown> | undefined;
   let headers: Record<string, string> = {};
   let unexpected = false;
-  const databaseUnreachable = isDatabaseUnreachable(error);
+  // A domain exception says what went wrong itself, even when its cause is a refused connection (an identity provider, say).
+  const databaseUnreachable = !(error instanceof AppException) && isDatabaseUnreachable(error);
 
   if (databaseUnreachable) {
     // Whatever wraps it (TypeORM's QueryFailedError, pg-pool's timeout): not a bug, and the client may retry.
