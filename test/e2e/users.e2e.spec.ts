@@ -29,6 +29,16 @@ describe('users, profile, settings and groups', () => {
     expect((await http.get(app.api('/me'), { token: user.accessToken })).body.displayName).toBe('Ada L.');
   });
 
+  it('answers a partial profile update with the whole profile, the fields not sent unchanged', async () => {
+    const user = await newUser(app);
+    await http.patch(app.api('/me'), { displayName: 'Grace', title: 'Rear Admiral' }, { token: user.accessToken });
+    for (const body of [{}, { country: 'US' }]) {
+      const res = await http.patch(app.api('/me'), body, { token: user.accessToken });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ displayName: 'Grace', title: 'Rear Admiral', firstName: null, phone: null });
+    }
+  });
+
   it('reads and replaces settings, refusing oversized preferences', async () => {
     const user = await newUser(app);
     expect((await http.get(app.api('/me/settings'), { token: user.accessToken })).body).toMatchObject({ defaultModelId: null, preferences: {} });
