@@ -13,6 +13,7 @@ import { withGeneratedSecrets } from './common/config/generated-secrets';
 import { installRequestContext } from './common/context/request-context.hooks';
 import { EMBEDDED_POOL_SIZE, EmbeddedOrigin } from './common/database/embedded-postgres';
 import { EMBEDDED_SNAPSHOT_DIR, EmbeddedStart, startEmbeddedDatabase } from './common/database/embedded-snapshot';
+import { installInputGuards } from './common/http/input-guards';
 import { installSecurityHeaders } from './common/http/security-headers';
 import { installRequestLog } from './common/logging/request-log';
 import { WithoutNestRouteMapping, logServedRoutes } from './common/logging/route-log';
@@ -93,6 +94,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   });
   installRequestContext(fastify);
   installRequestLog(fastify, PinoLogger.root);
+  installInputGuards(fastify);
   // While shutting down, in-flight responses close their connection so that close() need not wait for keep-alive timeouts.
   let shuttingDown = false;
   fastify.addHook('preClose', async () => {

@@ -45,4 +45,10 @@ describe('parsePayload', () => {
     }
     await expect(parsePayload(Optional, undefined, { optional: true })).resolves.toEqual({});
   });
+
+  it('refuses a payload nested too deeply before transforming it', async () => {
+    let name: unknown = 'a';
+    for (let i = 0; i < 100_000; i++) name = { name };
+    await expect(parsePayload(Dto, { name })).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'payload', code: 'maxDepth' })] });
+  });
 });

@@ -5,6 +5,7 @@ import { validate } from 'class-validator';
 import { AppException } from '../common/errors/app.exception';
 import { toProblem } from '../common/errors/problem.mapper';
 import { flattenValidationErrors } from '../common/errors/validation';
+import { assertJsonDepth } from '../common/http/input-guards';
 import type { Ack, AckError, LiveSocket } from './socket.types';
 
 /** A successful acknowledgement. */
@@ -52,6 +53,7 @@ export async function parsePayload<T extends object>(dto: ClassConstructor<T>, p
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload) || Object.getPrototypeOf(payload) !== Object.prototype) {
     throw new AppException(400, 'invalid-payload', { detail: 'The event payload must be a JSON object.' });
   }
+  assertJsonDepth(payload, 'payload');
   const instance = plainToInstance(dto, payload);
   const errors = await validate(instance, VALIDATION_OPTIONS);
   if (errors.length > 0) throw AppException.validation(flattenValidationErrors(errors), 'The event payload is invalid.');

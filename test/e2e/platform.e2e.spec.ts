@@ -31,6 +31,13 @@ describe('platform (end to end over HTTP)', () => {
     expectProblem(res, 400, 'malformed-json');
   });
 
+  it('answers a body nested deeper than the limit with a 400 problem naming the body, before any validation', async () => {
+    const deep = '{"email":'.repeat(200) + '1' + '}'.repeat(200);
+    const res = await http.post(app.api('/fixtures/echo'), undefined, { raw: deep, headers: { 'content-type': 'application/json' } });
+    const problem = expectProblem(res, 400, 'validation-failed');
+    expect(problem.errors).toEqual([{ field: 'body', code: 'maxDepth', message: expect.stringContaining('64 levels') }]);
+  });
+
   it('answers a body over BODY_LIMIT with a 413 problem', async () => {
     const res = await http.post(app.api('/fixtures/echo'), { email: 'a@example.com', count: 1, pad: 'x'.repeat(8000) });
     expectProblem(res, 413, 'payload-too-large');
