@@ -82,7 +82,6 @@ const GAPS: Partial<Record<HostileClass, string>> = {
   nul: 'PostgreSQL refuses NUL characters in text (500)',
   'lone-surrogate': 'PostgreSQL refuses strings that are not valid UTF-8 once encoded (500)',
   null: 'null for an optional field passes @IsOptional and reaches NOT NULL columns (500)',
-  'impossible-date': 'cursors with timestamps that Date.parse accepts and PostgreSQL refuses (500)',
   'broken-url': "Fastify's router answers malformed percent-encoding itself, not as problem+json",
   'long-url': "Fastify's router answers over-long path parameters (414) itself, not as problem+json",
 };

@@ -43,6 +43,17 @@ const PG_ERRORS: Record<string, { status: number; code: ErrorCode; detail: strin
 };
 
 /**
+ * PostgreSQL's class 22, data exception (a value out of range, a date that does not exist, text
+ * it cannot store): always a value that came with the request and that validation let through,
+ * never the server's state. A 400, never a 500; the specific codes above keep their wording.
+ */
+const DATA_EXCEPTION = { status: 400, code: 'bad-request', detail: 'A value is out of range or cannot be stored.' } as const;
+
+function postgresProblem(sqlState: string): { status: number; code: ErrorCode; detail: string } | undefined {
+  return PG_ERRORS[sqlState] ?? (sqlState.startsWith('22') ? DATA_EXCEPTION : undefined);
+}
+
+/**
  * pg-pool's answer when no connection frees up within the connect timeout: the database is
  * saturated (on the embedded default, one connection serves every request), not broken.
  */
@@ -74,7 +85,7 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
     detail = httpExceptionDetail(error);
     unexpected = status >= 500;
   } else if (error instanceof QueryFailedError) {
-    const pg = PG_ERRORS[(error.driverError as { code?: string } | undefined)?.code ?? ''];
+    const pg = postgresProblem((error.driverError as { code?: string } | undefined)?.code ?? '');
     if (pg) ({ status, code, detail } = pg);
     else unexpected = true;
   } else if (error instanceof Error && error.message === POOL_TIMEOUT) {
