@@ -51,4 +51,10 @@ describe('parsePayload', () => {
     for (let i = 0; i < 100_000; i++) name = { name };
     await expect(parsePayload(Dto, { name })).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'payload', code: 'maxDepth' })] });
   });
+
+  it('refuses NUL characters and lone surrogates, naming the field', async () => {
+    for (const name of ['a\u0000', '\uD800']) {
+      await expect(parsePayload(Dto, { name })).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'payload.name', code: 'wellFormedText' })] });
+    }
+  });
 });

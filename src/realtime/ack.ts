@@ -5,7 +5,7 @@ import { validate } from 'class-validator';
 import { AppException } from '../common/errors/app.exception';
 import { toProblem } from '../common/errors/problem.mapper';
 import { flattenValidationErrors } from '../common/errors/validation';
-import { assertJsonDepth } from '../common/http/input-guards';
+import { assertJsonDepth, assertWellFormedText } from '../common/http/input-guards';
 import type { Ack, AckError, LiveSocket } from './socket.types';
 
 /** A successful acknowledgement. */
@@ -54,6 +54,7 @@ export async function parsePayload<T extends object>(dto: ClassConstructor<T>, p
     throw new AppException(400, 'invalid-payload', { detail: 'The event payload must be a JSON object.' });
   }
   assertJsonDepth(payload, 'payload');
+  assertWellFormedText(payload, 'payload');
   const instance = plainToInstance(dto, payload);
   const errors = await validate(instance, VALIDATION_OPTIONS);
   if (errors.length > 0) throw AppException.validation(flattenValidationErrors(errors), 'The event payload is invalid.');

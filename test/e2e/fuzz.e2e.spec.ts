@@ -79,8 +79,6 @@ type HostileClass =
  * A class may only be listed here while it is reported as remaining work.
  */
 const GAPS: Partial<Record<HostileClass, string>> = {
-  nul: 'PostgreSQL refuses NUL characters in text (500)',
-  'lone-surrogate': 'PostgreSQL refuses strings that are not valid UTF-8 once encoded (500)',
   null: 'null for an optional field passes @IsOptional and reaches NOT NULL columns (500)',
   'broken-url': "Fastify's router answers malformed percent-encoding itself, not as problem+json",
   'long-url': "Fastify's router answers over-long path parameters (414) itself, not as problem+json",

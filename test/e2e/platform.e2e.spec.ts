@@ -1,5 +1,5 @@
 import { FixtureModule } from '../fixtures/fixture.module';
-import { expectProblem, http } from '../helpers/http';
+import { HttpResponse, expectProblem, http } from '../helpers/http';
 import { TestApp, startTestApp } from '../helpers/test-app';
 
 describe('platform (end to end over HTTP)', () => {
@@ -36,6 +36,21 @@ describe('platform (end to end over HTTP)', () => {
     const res = await http.post(app.api('/fixtures/echo'), undefined, { raw: deep, headers: { 'content-type': 'application/json' } });
     const problem = expectProblem(res, 400, 'validation-failed');
     expect(problem.errors).toEqual([{ field: 'body', code: 'maxDepth', message: expect.stringContaining('64 levels') }]);
+  });
+
+  it('refuses NUL characters and lone surrogates in body keys and values, query and path parameters with a 400 naming the field', async () => {
+    const json = { 'content-type': 'application/json' };
+    const cases: Array<[Promise<HttpResponse>, string]> = [
+      [http.post(app.api('/fixtures/echo'), { email: 'a\u0000@example.com', count: 1 }), 'email'],
+      [http.post(app.api('/fixtures/echo'), undefined, { raw: '{"email":"a@example.com","count":1,"items":[{"name":"\\ud800"}]}', headers: json }), 'items.0.name'],
+      [http.post(app.api('/fixtures/echo'), undefined, { raw: '{"email":"a@example.com","count":1,"\\u0000":1}', headers: json }), '\uFFFD'],
+      [http.get(app.api('/fixtures/slow?ms=1%00')), 'ms'],
+      [http.get(app.api('/users/a%00b')), 'id'],
+    ];
+    for (const [response, field] of cases) {
+      const problem = expectProblem(await response, 400, 'validation-failed');
+      expect(problem.errors).toEqual([{ field, code: 'wellFormedText', message: expect.stringContaining('NUL characters or unpaired UTF-16 surrogates') }]);
+    }
   });
 
   it('answers a body over BODY_LIMIT with a 413 problem', async () => {
