@@ -4,6 +4,7 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppException } from '../common/errors/app.exception';
 import { toProblem } from '../common/errors/problem.mapper';
+import { forbiddenNulls } from '../common/errors/null-fields';
 import { flattenValidationErrors } from '../common/errors/validation';
 import { assertJsonDepth, assertWellFormedText } from '../common/http/input-guards';
 import type { Ack, AckError, LiveSocket } from './socket.types';
@@ -55,6 +56,8 @@ export async function parsePayload<T extends object>(dto: ClassConstructor<T>, p
   }
   assertJsonDepth(payload, 'payload');
   assertWellFormedText(payload, 'payload');
+  const nulls = forbiddenNulls(dto, payload, 'payload');
+  if (nulls.length > 0) throw AppException.validation(nulls, 'The event payload is invalid.');
   const instance = plainToInstance(dto, payload);
   const errors = await validate(instance, VALIDATION_OPTIONS);
   if (errors.length > 0) throw AppException.validation(flattenValidationErrors(errors), 'The event payload is invalid.');

@@ -104,6 +104,20 @@ describe('users, profile, settings and groups', () => {
     expectProblem(await http.post(app.api('/users'), { email: 'n@example.com', username: 'nnn', password: TEST_PASSWORD }, { token: member.accessToken }), 403);
   });
 
+  it('takes null only for the fields the DTO declares nullable: it clears them; elsewhere null is a 400 naming the field', async () => {
+    const t = { token: admin.accessToken };
+    const group = await http.post(app.api('/groups'), { name: 'Nullable', description: 'to clear' }, t);
+    const refused = await http.patch(app.api(`/groups/${group.body.id}`), { name: null, description: null }, t);
+    expect(expectProblem(refused, 400, 'validation-failed').errors).toEqual([{ field: 'name', code: 'isNotNull', message: 'name must not be null' }]);
+    expect((await http.get(app.api(`/groups/${group.body.id}`), t)).body).toMatchObject({ name: 'Nullable', description: 'to clear' });
+    const cleared = await http.patch(app.api(`/groups/${group.body.id}`), { description: null }, t);
+    expect(cleared.body).toMatchObject({ name: 'Nullable', description: null });
+
+    const user = await newUser(app);
+    const profile = await http.patch(app.api('/me'), { displayName: null, phone: null }, { token: user.accessToken });
+    expect(expectProblem(profile, 400).errors.map((e: { field: string }) => e.field).sort()).toEqual(['displayName', 'phone']);
+  });
+
   it('manages groups and memberships', async () => {
     const t = { token: admin.accessToken };
     const user = await newUser(app);
