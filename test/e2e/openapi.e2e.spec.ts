@@ -65,6 +65,9 @@ describe('the OpenAPI document', () => {
         const params = (op.parameters ?? []) as OpenAPIV3.ParameterObject[];
         if ((op.requestBody || params.length > 0) && !op.responses['400']) failures.push(`${where}: takes input but documents no 400`);
         if (path.includes('{') && !op.responses['404']) failures.push(`${where}: has a path id but documents no 404`);
+        for (const status of ['413', '415']) {
+          if (op.requestBody && !op.responses[status]) failures.push(`${where}: takes a body but documents no ${status}`);
+        }
       }
     }
     expect(failures).toEqual([]);

@@ -53,6 +53,17 @@ describe('platform (end to end over HTTP)', () => {
     }
   });
 
+  it('answers what the router refuses by itself, malformed percent-encoding and over-long path parameters, with problems', async () => {
+    for (const path of ['/users/%E0%A4%A', '/users/%', '/rooms/%ED%A0%80/members']) {
+      const res = await http.get(app.api(path));
+      const problem = expectProblem(res, 400, 'bad-request');
+      expect(problem.detail).toMatch(/percent-encoded/);
+      expect(problem.requestId).toBe(res.headers.get('x-request-id'));
+    }
+    const long = await http.get(app.api(`/users/${'x'.repeat(5000)}`));
+    expect(expectProblem(long, 414, 'uri-too-long').detail).toBe('A path parameter is too long.');
+  });
+
   it('answers a body over BODY_LIMIT with a 413 problem', async () => {
     const res = await http.post(app.api('/fixtures/echo'), { email: 'a@example.com', count: 1, pad: 'x'.repeat(8000) });
     expectProblem(res, 413, 'payload-too-large');

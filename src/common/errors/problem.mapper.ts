@@ -23,6 +23,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   409: 'conflict',
   410: 'gone',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   422: 'unprocessable',
   429: 'too-many-requests',
@@ -58,6 +59,12 @@ function postgresProblem(sqlState: string): { status: number; code: ErrorCode; d
  * saturated (on the embedded default, one connection serves every request), not broken.
  */
 const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
+
+/** The router's own messages quote the whole URL, however long: these say what is wrong instead. */
+const ROUTER_DETAILS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The URL is not valid: a percent-encoded sequence is malformed or is not UTF-8.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is too long.',
+};
 
 interface FastifyLikeError {
   statusCode?: number;
@@ -96,7 +103,7 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
   } else if (isClientError(error)) {
     status = error.statusCode;
     code = fastifyCode(error);
-    detail = error.message;
+    detail = ROUTER_DETAILS[error.code ?? ''] ?? error.message;
   } else {
     unexpected = true;
   }
@@ -141,6 +148,8 @@ function fastifyCode(error: FastifyLikeError): ErrorCode {
       return 'malformed-json';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'empty-body';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported-media-type';
     default:
       if (error instanceof SyntaxError) return 'malformed-json';
       return codeOfStatus(error.statusCode ?? 400);
