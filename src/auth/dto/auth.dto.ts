@@ -9,7 +9,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class RegisterDto {
   @ApiProperty({ format: 'email' }) @Transform(trim) @IsEmail() @MaxLength(254) email!: string;
-  @ApiProperty({ example: 'ada' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
+  @ApiProperty({ example: 'ada', pattern: USERNAME_PATTERN.source }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
   @ApiProperty({ minLength: 10, maxLength: 128, description: 'At least 10 characters; common passwords are refused.' }) @IsString() @MaxLength(128) password!: string;
   @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
 
