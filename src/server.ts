@@ -3,7 +3,7 @@ import { DynamicModule, Logger as NestLogger, RequestMethod, Type } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -13,6 +13,8 @@ import { withGeneratedSecrets } from './common/config/generated-secrets';
 import { installRequestContext } from './common/context/request-context.hooks';
 import { EMBEDDED_POOL_SIZE, EmbeddedOrigin } from './common/database/embedded-postgres';
 import { EMBEDDED_SNAPSHOT_DIR, EmbeddedStart, startEmbeddedDatabase } from './common/database/embedded-snapshot';
+import { sendProblem } from './common/errors/problem.filter';
+import { installInputGuards } from './common/http/input-guards';
 import { installSecurityHeaders } from './common/http/security-headers';
 import { installRequestLog } from './common/logging/request-log';
 import { WithoutNestRouteMapping, logServedRoutes } from './common/logging/route-log';
@@ -61,6 +63,12 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     trustProxy: config.env.TRUST_PROXY,
     genReqId: requestId,
     return503OnClosing: true,
+    // The router answers a malformed percent-encoding (400) or an over-long path parameter (414)
+    // before any hook runs and outside Nest's error handler: make those answers problem+json too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('x-request-id', request.id);
+      sendProblem(error, request, reply);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules), adapter, {
     bufferLogs: true,
@@ -93,6 +101,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   });
   installRequestContext(fastify);
   installRequestLog(fastify, PinoLogger.root);
+  installInputGuards(fastify);
   // While shutting down, in-flight responses close their connection so that close() need not wait for keep-alive timeouts.
   let shuttingDown = false;
   fastify.addHook('preClose', async () => {

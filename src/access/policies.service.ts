@@ -8,11 +8,13 @@ import { AccessSyncService } from './access-sync.service';
 import { toPolicyDto } from './access.mapper';
 import { CasbinRuleRepository } from './casbin-rule.repository';
 import { CheckPolicyDto, CreatePolicyDto, PolicyCheckDto, PolicyDto, PolicyQueryDto } from './dto/policy.dto';
+import { MAX_INT4 } from '../common/pagination/pagination';
 import { TenantEnforcers } from './tenant-enforcers';
 import type { PolicyRule } from './tenant-policy';
 
 type PolicyCursor = { id: number };
-const isPolicyCursor = (v: Record<string, unknown>): v is PolicyCursor => Number.isInteger(v.id) && (v.id as number) > 0;
+/** Policy ids are PostgreSQL integers (serial): a larger id in a cursor is a forgery. */
+const isPolicyCursor = (v: Record<string, unknown>): v is PolicyCursor => Number.isInteger(v.id) && (v.id as number) > 0 && (v.id as number) <= MAX_INT4;
 
 const describeRule = (rule: PolicyRule): string =>
   `policy ${rule.id} (${rule.subject} ${rule.effect === 'deny' ? 'may not' : 'may'} ${rule.action} ${rule.object})`;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { AppException } from '../common/errors/app.exception';
 import { Transactions } from '../common/database/transactions';
-import { Page, PageQueryDto, decodeCursor, toPage } from '../common/pagination/pagination';
+import { MAX_INT4, Page, PageQueryDto, decodeCursor, toPage } from '../common/pagination/pagination';
 import { MAX_ROLES_PER_TENANT, USER_PREFIX, roleSubject } from './access.constants';
 import { AccessService } from './access.service';
 import { AccessSyncService } from './access-sync.service';
@@ -11,7 +11,8 @@ import { CasbinRuleRepository } from './casbin-rule.repository';
 import { CreateRoleAssignmentDto, CreateRoleDto, RoleAssignmentDto, RoleDto } from './dto/role.dto';
 
 type LinkCursor = { id: number };
-const isLinkCursor = (v: Record<string, unknown>): v is LinkCursor => Number.isInteger(v.id) && (v.id as number) > 0;
+/** Rule ids are PostgreSQL integers (serial): a larger id in a cursor is a forgery. */
+const isLinkCursor = (v: Record<string, unknown>): v is LinkCursor => Number.isInteger(v.id) && (v.id as number) > 0 && (v.id as number) <= MAX_INT4;
 
 /** Roles of a tenant and who holds them (users and groups). */
 @Injectable()

@@ -19,7 +19,8 @@ export interface AuditEntry {
 }
 
 type AuditCursor = { id: string };
-const isAuditCursor = (v: Record<string, unknown>): v is AuditCursor => typeof v.id === 'string' && /^\d{1,19}$/.test(v.id);
+/** Audit ids are PostgreSQL bigints: 18 digits always fit, a longer id in a cursor is a forgery. */
+const isAuditCursor = (v: Record<string, unknown>): v is AuditCursor => typeof v.id === 'string' && /^\d{1,18}$/.test(v.id);
 
 /**
  * The audit writer every module uses. `record` writes in the caller's transaction (it travels in

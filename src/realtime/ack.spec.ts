@@ -45,4 +45,16 @@ describe('parsePayload', () => {
     }
     await expect(parsePayload(Optional, undefined, { optional: true })).resolves.toEqual({});
   });
+
+  it('refuses a payload nested too deeply before transforming it', async () => {
+    let name: unknown = 'a';
+    for (let i = 0; i < 100_000; i++) name = { name };
+    await expect(parsePayload(Dto, { name })).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'payload', code: 'maxDepth' })] });
+  });
+
+  it('refuses NUL characters and lone surrogates, naming the field', async () => {
+    for (const name of ['a\u0000', '\uD800']) {
+      await expect(parsePayload(Dto, { name })).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'payload.name', code: 'wellFormedText' })] });
+    }
+  });
 });

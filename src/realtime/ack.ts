@@ -5,7 +5,9 @@ import { validate } from 'class-validator';
 import { DatabaseOutage } from '../common/database/database-outage';
 import { AppException } from '../common/errors/app.exception';
 import { toProblem } from '../common/errors/problem.mapper';
+import { forbiddenNulls } from '../common/errors/null-fields';
 import { flattenValidationErrors } from '../common/errors/validation';
+import { assertJsonDepth, assertWellFormedText } from '../common/http/input-guards';
 import type { Ack, AckError, LiveSocket } from './socket.types';
 
 /** A successful acknowledgement. */
@@ -53,6 +55,10 @@ export async function parsePayload<T extends object>(dto: ClassConstructor<T>, p
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload) || Object.getPrototypeOf(payload) !== Object.prototype) {
     throw new AppException(400, 'invalid-payload', { detail: 'The event payload must be a JSON object.' });
   }
+  assertJsonDepth(payload, 'payload');
+  assertWellFormedText(payload, 'payload');
+  const nulls = forbiddenNulls(dto, payload, 'payload');
+  if (nulls.length > 0) throw AppException.validation(nulls, 'The event payload is invalid.');
   const instance = plainToInstance(dto, payload);
   const errors = await validate(instance, VALIDATION_OPTIONS);
   if (errors.length > 0) throw AppException.validation(flattenValidationErrors(errors), 'The event payload is invalid.');

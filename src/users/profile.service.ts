@@ -34,7 +34,7 @@ export class ProfileService {
       const user = await this.users.lockInTenant(principal.tenantId, principal.userId);
       if (!user) throw AppException.notFound('User');
       const before = profileOf(user);
-      Object.assign(user, dto);
+      Object.assign(user, sentFields(dto));
       const saved = await this.users.save(user);
       await this.audit.record({ action: 'user.profile.update', resourceType: 'user', resourceId: user.id, oldValue: before, newValue: profileOf(saved) });
       return toUserDto(saved, await this.access.getUserRoles(saved.tenantId, saved.id));
@@ -68,4 +68,13 @@ export class ProfileService {
       return toUserSettingsDto(saved);
     });
   }
+}
+
+/**
+ * The fields the caller sent. A transformed DTO instance carries every declared property, the
+ * absent ones as `undefined` (class fields are defined on construction): copying those onto the
+ * entity would blank them in the answer, as TypeORM's save leaves `undefined` columns unread.
+ */
+function sentFields<T extends object>(dto: T): Partial<T> {
+  return Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -1,5 +1,6 @@
 import { validate } from '@readme/openapi-parser';
 import type { OpenAPIV3 } from 'openapi-types';
+import { USERNAME_PATTERN } from '../../src/users/dto/user.dto';
 import { http } from '../helpers/http';
 import { TestApp, startTestApp } from '../helpers/test-app';
 
@@ -29,6 +30,27 @@ describe('the OpenAPI document', () => {
       apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
     });
     expect(doc.components?.schemas?.ProblemDetails).toBeDefined();
+  });
+
+  it('publishes the patterns the server enforces, so that generated clients validate the same way', () => {
+    const schemas = doc.components!.schemas as Record<string, OpenAPIV3.SchemaObject>;
+    const patternOf = (schema: string, property: string) => (schemas[schema]?.properties?.[property] as OpenAPIV3.SchemaObject | undefined)?.pattern;
+    const expected: Array<[string, string, RegExp]> = [
+      ['RegisterDto', 'username', USERNAME_PATTERN],
+      ['CreateUserDto', 'username', USERNAME_PATTERN],
+      ['FirstAdminDto', 'username', USERNAME_PATTERN],
+      ['CreateTenantWithAdminDto', 'slug', /^[a-z0-9][a-z0-9-]{0,62}$/],
+      ['PutSipConfigDto', 'dialInNumberId', /^[A-Za-z0-9+._-]{1,64}$/],
+      ['CreateStreamingTargetDto', 'ingestUrl', /^(rtmps?|srt|https?):\/\/[^\s/?#]+\S*$/],
+      ['UpdateStreamingTargetDto', 'ingestUrl', /^(rtmps?|srt|https?):\/\/[^\s/?#]+\S*$/],
+      ['CreateStreamingTargetDto', 'publicUrl', /^https?:\/\/[^\s/?#]+\S*$/],
+      ['UpdateStreamingTargetDto', 'publicUrl', /^https?:\/\/[^\s/?#]+\S*$/],
+      ['UpdateProfileDto', 'language', /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/],
+      ['UpdateProfileDto', 'phone', /^\+?[0-9 ()-]{4,30}$/],
+    ];
+    expect(expected.map(([schema, property]) => [schema, property, patternOf(schema, property)])).toEqual(
+      expected.map(([schema, property, pattern]) => [schema, property, pattern.source]),
+    );
   });
 
   it('names and types every operation and documents its errors', () => {
@@ -65,6 +87,9 @@ describe('the OpenAPI document', () => {
         const params = (op.parameters ?? []) as OpenAPIV3.ParameterObject[];
         if ((op.requestBody || params.length > 0) && !op.responses['400']) failures.push(`${where}: takes input but documents no 400`);
         if (path.includes('{') && !op.responses['404']) failures.push(`${where}: has a path id but documents no 404`);
+        for (const status of ['413', '415']) {
+          if (op.requestBody && !op.responses[status]) failures.push(`${where}: takes a body but documents no ${status}`);
+        }
       }
     }
     expect(failures).toEqual([]);

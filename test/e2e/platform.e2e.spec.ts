@@ -1,5 +1,5 @@
 import { FixtureModule } from '../fixtures/fixture.module';
-import { expectProblem, http } from '../helpers/http';
+import { HttpResponse, expectProblem, http } from '../helpers/http';
 import { TestApp, startTestApp } from '../helpers/test-app';
 
 describe('platform (end to end over HTTP)', () => {
@@ -29,6 +29,39 @@ describe('platform (end to end over HTTP)', () => {
   it('answers malformed JSON with a 400 problem', async () => {
     const res = await http.post(app.api('/fixtures/echo'), undefined, { raw: '{"email": ', headers: { 'content-type': 'application/json' } });
     expectProblem(res, 400, 'malformed-json');
+  });
+
+  it('answers a body nested deeper than the limit with a 400 problem naming the body, before any validation', async () => {
+    const deep = '{"email":'.repeat(200) + '1' + '}'.repeat(200);
+    const res = await http.post(app.api('/fixtures/echo'), undefined, { raw: deep, headers: { 'content-type': 'application/json' } });
+    const problem = expectProblem(res, 400, 'validation-failed');
+    expect(problem.errors).toEqual([{ field: 'body', code: 'maxDepth', message: expect.stringContaining('64 levels') }]);
+  });
+
+  it('refuses NUL characters and lone surrogates in body keys and values, query and path parameters with a 400 naming the field', async () => {
+    const json = { 'content-type': 'application/json' };
+    const cases: Array<[Promise<HttpResponse>, string]> = [
+      [http.post(app.api('/fixtures/echo'), { email: 'a\u0000@example.com', count: 1 }), 'email'],
+      [http.post(app.api('/fixtures/echo'), undefined, { raw: '{"email":"a@example.com","count":1,"items":[{"name":"\\ud800"}]}', headers: json }), 'items.0.name'],
+      [http.post(app.api('/fixtures/echo'), undefined, { raw: '{"email":"a@example.com","count":1,"\\u0000":1}', headers: json }), '\uFFFD'],
+      [http.get(app.api('/fixtures/slow?ms=1%00')), 'ms'],
+      [http.get(app.api('/users/a%00b')), 'id'],
+    ];
+    for (const [response, field] of cases) {
+      const problem = expectProblem(await response, 400, 'validation-failed');
+      expect(problem.errors).toEqual([{ field, code: 'wellFormedText', message: expect.stringContaining('NUL characters or unpaired UTF-16 surrogates') }]);
+    }
+  });
+
+  it('answers what the router refuses by itself, malformed percent-encoding and over-long path parameters, with problems', async () => {
+    for (const path of ['/users/%E0%A4%A', '/users/%', '/rooms/%ED%A0%80/members']) {
+      const res = await http.get(app.api(path));
+      const problem = expectProblem(res, 400, 'bad-request');
+      expect(problem.detail).toMatch(/percent-encoded/);
+      expect(problem.requestId).toBe(res.headers.get('x-request-id'));
+    }
+    const long = await http.get(app.api(`/users/${'x'.repeat(5000)}`));
+    expect(expectProblem(long, 414, 'uri-too-long').detail).toBe('A path parameter is too long.');
   });
 
   it('answers a body over BODY_LIMIT with a 413 problem', async () => {

@@ -300,6 +300,10 @@ describe('room extras REST', () => {
       expect(fields(await http.patch(`${url}/${id}`, [{ op: 'add', path: '/a', value: 1 }, { op: 'jump', path: '/x' }], t(member)))).toEqual(['[1].op']);
       expect(fields(await http.patch(`${url}/${id}`, { op: 'add', path: '/a', value: 1 }, t(member)))).toEqual(['body']);
       expect(fields(await http.patch(`${url}/${id}`, [{ op: 'replace', path: '', value: [1] }], t(member)))).toEqual(['body']);
+      // The prototype chain is no part of a document, and a value cannot move into itself.
+      expect(fields(await http.patch(`${url}/${id}`, [{ op: 'add', path: '/__proto__/polluted', value: true }], t(member)))).toEqual(['[0].path']);
+      expect(fields(await http.patch(`${url}/${id}`, [{ op: 'copy', from: '/constructor/prototype', path: '/x' }], t(member)))).toEqual(['[0].from']);
+      expect(fields(await http.patch(`${url}/${id}`, [{ op: 'move', from: '/shapes', path: '/shapes/0' }], t(member)))).toEqual(['[0].path']);
       expectProblem(await http.patch(`${url}/${id}`, undefined, { token: member.accessToken, headers: { 'content-type': 'application/json-patch+json' }, raw: '[{' }), 400);
       expect((await http.get(`${url}/${id}`, t(member))).body.data).toEqual({ shapes: [], title: 'Renamed' });
 

@@ -29,6 +29,30 @@ describe('users, profile, settings and groups', () => {
     expect((await http.get(app.api('/me'), { token: user.accessToken })).body.displayName).toBe('Ada L.');
   });
 
+  it('refuses forged cursors and impossible timestamps with a 400 naming the field, never a 500', async () => {
+    const token = { token: admin.accessToken };
+    const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const zero = '00000000-0000-4000-8000-000000000000';
+    for (const t of ['0000-01-01T00:00:00Z', '+010000-01-01T00:00:00.000Z', '2024-02-30T00:00:00Z', '12345']) {
+      expect(expectProblem(await http.get(app.api(`/users?cursor=${cursor({ t, id: zero })}`), token), 400).errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+      const from = await http.get(app.api(`/audit-logs?from=${encodeURIComponent(t)}`), token);
+      expect(expectProblem(from, 400).errors).toEqual([expect.objectContaining({ field: 'from', code: 'isRfc3339' })]);
+    }
+    expectProblem(await http.get(app.api(`/audit-logs?cursor=${cursor({ id: '9'.repeat(19) })}`), token), 400);
+    expectProblem(await http.get(app.api(`/policies?cursor=${cursor({ id: 1e300 })}`), token), 400);
+    expect((await http.get(app.api(`/audit-logs?from=${encodeURIComponent('2024-02-29T10:00:00.5+02:00')}`), token)).status).toBe(200);
+  });
+
+  it('answers a partial profile update with the whole profile, the fields not sent unchanged', async () => {
+    const user = await newUser(app);
+    await http.patch(app.api('/me'), { displayName: 'Grace', title: 'Rear Admiral' }, { token: user.accessToken });
+    for (const body of [{}, { country: 'US' }]) {
+      const res = await http.patch(app.api('/me'), body, { token: user.accessToken });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ displayName: 'Grace', title: 'Rear Admiral', firstName: null, phone: null });
+    }
+  });
+
   it('reads and replaces settings, refusing oversized preferences', async () => {
     const user = await newUser(app);
     expect((await http.get(app.api('/me/settings'), { token: user.accessToken })).body).toMatchObject({ defaultModelId: null, preferences: {} });
@@ -78,6 +102,20 @@ describe('users, profile, settings and groups', () => {
     expectProblem(await http.post(app.api(`/users/${admin.id}/block`), {}, { token: admin.accessToken }), 409);
     const member = await newUser(app);
     expectProblem(await http.post(app.api('/users'), { email: 'n@example.com', username: 'nnn', password: TEST_PASSWORD }, { token: member.accessToken }), 403);
+  });
+
+  it('takes null only for the fields the DTO declares nullable: it clears them; elsewhere null is a 400 naming the field', async () => {
+    const t = { token: admin.accessToken };
+    const group = await http.post(app.api('/groups'), { name: 'Nullable', description: 'to clear' }, t);
+    const refused = await http.patch(app.api(`/groups/${group.body.id}`), { name: null, description: null }, t);
+    expect(expectProblem(refused, 400, 'validation-failed').errors).toEqual([{ field: 'name', code: 'isNotNull', message: 'name must not be null' }]);
+    expect((await http.get(app.api(`/groups/${group.body.id}`), t)).body).toMatchObject({ name: 'Nullable', description: 'to clear' });
+    const cleared = await http.patch(app.api(`/groups/${group.body.id}`), { description: null }, t);
+    expect(cleared.body).toMatchObject({ name: 'Nullable', description: null });
+
+    const user = await newUser(app);
+    const profile = await http.patch(app.api('/me'), { displayName: null, phone: null }, { token: user.accessToken });
+    expect(expectProblem(profile, 400).errors.map((e: { field: string }) => e.field).sort()).toEqual(['displayName', 'phone']);
   });
 
   it('manages groups and memberships', async () => {

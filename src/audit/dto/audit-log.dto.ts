@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/pagination';
+import { IsRfc3339 } from '../../common/time/rfc3339';
 
 export class AuditLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only entries by this actor.' })
@@ -28,12 +29,12 @@ export class AuditLogQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'From this time (inclusive).' })
   @IsOptional()
-  @IsDateString()
+  @IsRfc3339()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Until this time (exclusive).' })
   @IsOptional()
-  @IsDateString()
+  @IsRfc3339()
   to?: string;
 }
 

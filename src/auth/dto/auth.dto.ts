@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDateString, IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { USERNAME_PATTERN } from '../../users/dto/user.dto';
 import { INVITATION_TOKEN_PATTERN } from '../invitations/tenant-invitation.dto';
+import { IsRfc3339 } from '../../common/time/rfc3339';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class RegisterDto {
   @ApiProperty({ format: 'email' }) @Transform(trim) @IsEmail() @MaxLength(254) email!: string;
-  @ApiProperty({ example: 'ada' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
+  @ApiProperty({ example: 'ada', pattern: USERNAME_PATTERN.source }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
   @ApiProperty({ minLength: 10, maxLength: 128, description: 'At least 10 characters; common passwords are refused.' }) @IsString() @MaxLength(128) password!: string;
   @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
 
@@ -54,7 +55,7 @@ export class SessionListDto {
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'ci-deploy' }) @Transform(trim) @IsString() @Length(1, 100) name!: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the key stops working; unset: never.' }) @IsOptional() @IsDateString() expiresAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the key stops working; unset: never.' }) @IsOptional() @IsRfc3339() expiresAt?: string;
 }
 
 export class ApiKeyDto {

@@ -19,7 +19,7 @@ export class FirstAdminDto {
   email!: string;
 
   /** Required with `password`. */
-  @ApiPropertyOptional({ example: 'ada' })
+  @ApiPropertyOptional({ example: 'ada', pattern: USERNAME_PATTERN.source })
   @IsOptional()
   @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' })
   username?: string;

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'conflict',
   'gone',
   'payload-too-large',
+  'uri-too-long',
   'unsupported-media-type',
   'unprocessable',
   'too-many-requests',

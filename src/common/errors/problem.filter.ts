@@ -8,12 +8,13 @@ const logger = new Logger('Errors');
 
 /**
  * Writes `error` to `reply` as problem+json; logs unexpected errors with the request id. An
- * unreachable database is reported to `outage` instead, which logs once for the whole outage.
+ * unreachable database is reported to `outage` instead, which logs once for the whole outage (the
+ * router's own errors, answered before the application exists, have none to report).
  */
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, outage: DatabaseOutage): void {
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, outage?: DatabaseOutage): void {
   const path = request.url.split('?')[0];
   const { body, headers, unexpected, databaseUnreachable } = toProblem(error, path, String(request.id));
-  if (databaseUnreachable) outage.failed(error);
+  if (databaseUnreachable) outage?.failed(error);
   if (unexpected) {
     logger.error({ err: error, requestId: request.id, method: request.method, path }, 'unexpected error');
   }

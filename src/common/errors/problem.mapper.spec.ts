@@ -46,6 +46,16 @@ describe('toProblem', () => {
     expect(other.unexpected).toBe(true);
   });
 
+  it('maps every PostgreSQL data exception (class 22) to a 400, never a 500', () => {
+    for (const sqlState of ['22008', '22003', '22007', '22021', '22P05', '22P02']) {
+      const error = new QueryFailedError('SELECT', [], Object.assign(new Error('date/time field value out of range: "0000-01-01"'), { code: sqlState }));
+      const { body, unexpected } = toProblem(error, '/x', 'r');
+      expect(body).toMatchObject({ status: 400, code: 'bad-request' });
+      expect(body.detail).not.toContain('0000');
+      expect(unexpected).toBe(false);
+    }
+  });
+
   it('answers a pool that found no free connection in time with a 503 to retry', () => {
     const { body, headers, unexpected } = toProblem(new Error('timeout exceeded when trying to connect'), '/x', 'r');
     expect(body).toMatchObject({ status: 503, code: 'service-unavailable' });

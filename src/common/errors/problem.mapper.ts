@@ -26,6 +26,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   409: 'conflict',
   410: 'gone',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   422: 'unprocessable',
   429: 'too-many-requests',
@@ -46,6 +47,17 @@ const PG_ERRORS: Record<string, { status: number; code: ErrorCode; detail: strin
 };
 
 /**
+ * PostgreSQL's class 22, data exception (a value out of range, a date that does not exist, text
+ * it cannot store): always a value that came with the request and that validation let through,
+ * never the server's state. A 400, never a 500; the specific codes above keep their wording.
+ */
+const DATA_EXCEPTION = { status: 400, code: 'bad-request', detail: 'A value is out of range or cannot be stored.' } as const;
+
+function postgresProblem(sqlState: string): { status: number; code: ErrorCode; detail: string } | undefined {
+  return PG_ERRORS[sqlState] ?? (sqlState.startsWith('22') ? DATA_EXCEPTION : undefined);
+}
+
+/**
  * pg-pool's answer when no connection frees up within the connect timeout: the database is
  * saturated (on the embedded default, one connection serves every request), not broken.
  */
@@ -57,6 +69,12 @@ const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
  * clients do not hammer a node that can only answer 503.
  */
 const UNREACHABLE_RETRY_AFTER_SECONDS = '5';
+
+/** The router's own messages quote the whole URL, however long: these say what is wrong instead. */
+const ROUTER_DETAILS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The URL is not valid: a percent-encoded sequence is malformed or is not UTF-8.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is too long.',
+};
 
 interface FastifyLikeError {
   statusCode?: number;
@@ -92,7 +110,7 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
     detail = httpExceptionDetail(error);
     unexpected = status >= 500;
   } else if (error instanceof QueryFailedError) {
-    const pg = PG_ERRORS[(error.driverError as { code?: string } | undefined)?.code ?? ''];
+    const pg = postgresProblem((error.driverError as { code?: string } | undefined)?.code ?? '');
     if (pg) ({ status, code, detail } = pg);
     else unexpected = true;
   } else if (error instanceof Error && error.message === POOL_TIMEOUT) {
@@ -103,7 +121,7 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
   } else if (isClientError(error)) {
     status = error.statusCode;
     code = fastifyCode(error);
-    detail = error.message;
+    detail = ROUTER_DETAILS[error.code ?? ''] ?? error.message;
   } else {
     unexpected = true;
   }
@@ -148,6 +166,8 @@ function fastifyCode(error: FastifyLikeError): ErrorCode {
       return 'malformed-json';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'empty-body';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported-media-type';
     default:
       if (error instanceof SyntaxError) return 'malformed-json';
       return codeOfStatus(error.statusCode ?? 400);

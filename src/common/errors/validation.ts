@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppException } from './app.exception';
+import { forbiddenNulls } from './null-fields';
 import type { ProblemFieldError } from './problem.dto';
 
 /** Flattens class-validator's tree into one entry per failed constraint, with dotted paths. */
@@ -19,9 +20,24 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   return out;
 }
 
-/** Rejects unknown fields, converts types, and reports each bad field in `errors[]`. */
+/**
+ * The global pipe: a body's nulls are checked against the DTO's declared nullability first (see
+ * forbiddenNulls), then class-validator runs.
+ */
+class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const { metatype, type } = metadata;
+    if (type === 'body' && metatype && this.toValidate(metadata)) {
+      const errors = forbiddenNulls(metatype, value);
+      if (errors.length > 0) throw AppException.validation(errors);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/** Rejects unknown fields and nulls where the DTO allows none, converts types, and reports each bad field in `errors[]`. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -32,6 +32,7 @@ export function applyJsonPatch(doc: Record<string, unknown>, body: unknown, opti
     if (!JSON_PATCH_OPS.includes(op.op as JsonPatchOp)) throw AppException.invalidField(`[${i}].op`, `op must be one of ${JSON_PATCH_OPS.join(', ')}`, 'isIn');
     const unknown = Object.keys(op).find((k) => !OPERATION_FIELDS.has(k));
     if (unknown) throw AppException.invalidField(`[${i}].${unknown}`, `property ${unknown} should not exist`, 'whitelistValidation');
+    assertSafePointers(op, i);
   });
   const ops = body as Operation[];
   const error = validate(ops, doc);
@@ -45,6 +46,31 @@ export function applyJsonPatch(doc: Record<string, unknown>, body: unknown, opti
   }
   if (!isPlainObject(result)) throw AppException.invalidField('body', 'the patched data must stay a JSON object', 'isObject');
   return result;
+}
+
+/**
+ * Pointer segments that name the prototype chain rather than data: fast-json-patch refuses to
+ * write through them with a TypeError (a 500), and reading through them would copy what is no
+ * document's content.
+ */
+const PROTOTYPE_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Segments of a JSON Pointer (RFC 6901), unescaped; undefined when `pointer` is not a string. */
+function pointerSegments(pointer: unknown): string[] | undefined {
+  if (typeof pointer !== 'string') return undefined;
+  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** A 400 for a pointer through the prototype chain, or a `move` into the value it moves (RFC 6902 4.4). */
+function assertSafePointers(op: Record<string, unknown>, i: number): void {
+  for (const field of ['path', 'from'] as const) {
+    if (pointerSegments(op[field])?.some((segment) => PROTOTYPE_SEGMENTS.has(segment))) {
+      throw AppException.invalidField(`[${i}].${field}`, `${field} must not name __proto__, constructor or prototype`, 'prototypePath');
+    }
+  }
+  if (op.op === 'move' && typeof op.from === 'string' && typeof op.path === 'string' && op.path.startsWith(`${op.from}/`)) {
+    throw AppException.invalidField(`[${i}].path`, 'a value cannot be moved into one of its own children', 'moveIntoItself');
+  }
 }
 
 /** The `op` and `path` of each operation of a patch that applyJsonPatch accepted (for an audit entry: never the values). */

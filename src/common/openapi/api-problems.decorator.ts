@@ -10,6 +10,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'The resource does not exist or belongs to another tenant.',
   409: 'The change conflicts with the current state.',
   413: 'The request body is too large.',
+  415: 'The request body is not of a content type the route accepts.',
   422: 'The request is well-formed but cannot be processed.',
   503: 'A dependency is unavailable.',
 };

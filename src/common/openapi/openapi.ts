@@ -6,8 +6,12 @@ import { problemResponse } from './api-problems.decorator';
 
 export const API_KEY_HEADER = 'X-API-Key';
 
-const UNIVERSAL_PROBLEMS: Record<string, number> = { '429': 429, '500': 500 };
+const UNIVERSAL_PROBLEMS: Record<string, string> = { '429': 'TooManyRequests', '500': 'InternalError' };
+/** What any route that takes a body can also answer, before its own code runs (body limit, content types). */
+const BODY_PROBLEMS: Record<string, string> = { '413': 'PayloadTooLarge', '415': 'UnsupportedMediaType' };
 const UNIVERSAL_DESCRIPTIONS: Record<number, string> = {
+  413: 'The request body is larger than the server accepts (`BODY_LIMIT`).',
+  415: 'The request body is not of a content type the route accepts.',
   429: 'Rate limit exceeded; retry after the `Retry-After` seconds.',
   500: 'Unexpected server error; the body carries the request id to quote.',
 };
@@ -36,21 +40,23 @@ export async function buildOpenApiDocument(app: INestApplication, version: strin
   return addUniversalResponses(document);
 }
 
-/** Every operation can be rate limited and can fail unexpectedly: say so once, here. */
+/**
+ * Every operation can be rate limited and can fail unexpectedly, and every one that takes a body can
+ * find it too large or of a content type it does not accept: say so once, here.
+ */
 function addUniversalResponses(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
   document.components.responses ??= {};
-  for (const [name, status] of Object.entries({ TooManyRequests: 429, InternalError: 500 })) {
-    document.components.responses[name] = problemResponse(status, UNIVERSAL_DESCRIPTIONS[status]);
+  for (const [status, name] of Object.entries({ ...UNIVERSAL_PROBLEMS, ...BODY_PROBLEMS })) {
+    document.components.responses[name] = problemResponse(Number(status), UNIVERSAL_DESCRIPTIONS[Number(status)]);
   }
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const) {
       const operation = item[method];
       if (!operation) continue;
-      for (const status of Object.keys(UNIVERSAL_PROBLEMS)) {
-        operation.responses[status] ??= {
-          $ref: `#/components/responses/${status === '429' ? 'TooManyRequests' : 'InternalError'}`,
-        };
+      const problems = operation.requestBody ? { ...BODY_PROBLEMS, ...UNIVERSAL_PROBLEMS } : UNIVERSAL_PROBLEMS;
+      for (const [status, name] of Object.entries(problems)) {
+        operation.responses[status] ??= { $ref: `#/components/responses/${name}` };
       }
     }
   }

@@ -3,9 +3,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppException } from '../errors/app.exception';
+import { isRfc3339 } from '../time/rfc3339';
 
 export const MAX_PAGE_LIMIT = 100;
 export const DEFAULT_PAGE_LIMIT = 20;
+/** The largest PostgreSQL `integer`: an id in a cursor above it cannot exist. */
+export const MAX_INT4 = 2_147_483_647;
 
 /** `limit` and `cursor`: the query parameters of every list. Extend it with a list's own filters. */
 export class PageQueryDto {
@@ -84,7 +87,7 @@ export function PageOf<T>(item: Type<T>): Type<Page<T>> {
 
 export type CreatedAtCursor = { t: string; id: string };
 const isCreatedAtCursor = (v: Record<string, unknown>): v is CreatedAtCursor =>
-  typeof v.t === 'string' && !Number.isNaN(Date.parse(v.t)) && typeof v.id === 'string' && /^[0-9a-f-]{36}$/i.test(v.id);
+  isRfc3339(v.t) && typeof v.id === 'string' && /^[0-9a-f-]{36}$/i.test(v.id);
 
 interface KeysetQuery {
   andWhere(where: string, params?: Record<string, unknown>): unknown;

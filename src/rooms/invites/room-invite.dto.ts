@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ROOM_ROLES, RoomRole } from '../core/rooms.constants';
+import { IsRfc3339 } from '../../common/time/rfc3339';
 
 export const INVITE_ROLES = ['MEMBER', 'GUEST'] as const;
 export type InviteRole = (typeof INVITE_ROLES)[number];
@@ -20,7 +21,7 @@ export class RoomInviteDto {
 
 export class CreateInviteDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'In the future; omitted: never expires.' })
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsRfc3339()
   expiresAt?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100000, description: 'Omitted: unlimited.' })

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { In, Repository } from 'typeorm';
 import { Transactions } from '../../common/database/transactions';
 import { PageQueryDto, decodeCursor } from '../../common/pagination/pagination';
+import { isRfc3339 } from '../../common/time/rfc3339';
 import { RoomRole } from '../core/rooms.constants';
 import { RoomMemberEntity } from './room-member.entity';
 
 export type JoinedCursor = { t: string; id: string };
 const isJoinedCursor = (v: Record<string, unknown>): v is JoinedCursor =>
-  typeof v.t === 'string' && !Number.isNaN(Date.parse(v.t)) && typeof v.id === 'string' && /^[0-9a-f-]{36}$/i.test(v.id);
+  isRfc3339(v.t) && typeof v.id === 'string' && /^[0-9a-f-]{36}$/i.test(v.id);
 
 /** The cursor of a member page: the member's join time and user id. */
 export const joinedCursor = (m: RoomMemberEntity): JoinedCursor => ({ t: m.joinedAt.toISOString(), id: m.userId });

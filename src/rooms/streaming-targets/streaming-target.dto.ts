@@ -24,11 +24,11 @@ export class StreamingTargetDto {
 export class CreateStreamingTargetDto {
   @ApiProperty({ minLength: 1, maxLength: 200 }) @Transform(trim) @IsString() @Length(1, 200) name!: string;
   @ApiProperty({ enum: STREAMING_KINDS, enumName: 'StreamingKind' }) @IsIn(STREAMING_KINDS) kind!: StreamingKind;
-  @ApiProperty({ maxLength: 2048, example: 'rtmp://live.example.com/app' })
+  @ApiProperty({ maxLength: 2048, pattern: INGEST_URL.source, example: 'rtmp://live.example.com/app' })
   @IsString() @MaxLength(2048) @Matches(INGEST_URL, { message: 'ingestUrl must be an rtmp, rtmps, srt, http or https URL' })
   ingestUrl!: string;
   @ApiProperty({ minLength: 1, maxLength: 512, description: 'Stored sealed; returned masked.' }) @IsString() @Length(1, 512) streamKey!: string;
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2048 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2048, pattern: PUBLIC_URL.source })
   @IsOptional() @IsString() @MaxLength(2048) @Matches(PUBLIC_URL, { message: 'publicUrl must be an http or https URL' })
   publicUrl?: string | null;
 }
@@ -36,11 +36,11 @@ export class CreateStreamingTargetDto {
 export class UpdateStreamingTargetDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @IsOptional() @Transform(trim) @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ enum: STREAMING_KINDS, enumName: 'StreamingKind' }) @IsOptional() @IsIn(STREAMING_KINDS) kind?: StreamingKind;
-  @ApiPropertyOptional({ maxLength: 2048 })
+  @ApiPropertyOptional({ maxLength: 2048, pattern: INGEST_URL.source })
   @IsOptional() @IsString() @MaxLength(2048) @Matches(INGEST_URL, { message: 'ingestUrl must be an rtmp, rtmps, srt, http or https URL' })
   ingestUrl?: string;
   @ApiPropertyOptional({ minLength: 1, maxLength: 512 }) @IsOptional() @IsString() @Length(1, 512) streamKey?: string;
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2048, description: 'null removes it.' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2048, pattern: PUBLIC_URL.source, description: 'null removes it.' })
   @IsOptional() @ValidateIf((_o, v) => v !== null) @IsString() @MaxLength(2048) @Matches(PUBLIC_URL, { message: 'publicUrl must be an http or https URL' })
   publicUrl?: string | null;
 }

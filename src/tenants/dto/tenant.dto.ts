@@ -40,7 +40,7 @@ export class TenantOidcInputDto {
 export class CreateTenantDto {
   @ApiProperty({ example: 'Acme Corp' }) @IsString() @Length(1, 200) name!: string;
 
-  @ApiProperty({ example: 'acme', description: 'Lowercase letters, digits and dashes; unique.' })
+  @ApiProperty({ example: 'acme', pattern: SLUG.source, description: 'Lowercase letters, digits and dashes; unique.' })
   @Matches(SLUG, { message: 'slug must be 1 to 63 lowercase letters, digits or dashes, starting with a letter or digit' })
   slug!: string;
 }

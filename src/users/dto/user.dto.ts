@@ -64,7 +64,7 @@ export class PutUserSettingsDto {
 
 export class CreateUserDto {
   @ApiProperty({ format: 'email' }) @Transform(trim) @IsEmail() @MaxLength(254) email!: string;
-  @ApiProperty({ example: 'ada' }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
+  @ApiProperty({ example: 'ada', pattern: USERNAME_PATTERN.source }) @Matches(USERNAME_PATTERN, { message: 'username must be 3 to 32 letters, digits, dots, dashes or underscores' }) username!: string;
   @ApiProperty({ minLength: 10, maxLength: 128 }) @IsString() @MaxLength(128) password!: string;
   @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
   @ApiPropertyOptional({ description: 'Tenant role (default `member`).', example: 'member' }) @IsOptional() @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'role must be a role name' }) role?: string;
