@@ -32,6 +32,7 @@ export function assertJsonDepth(value: unknown, field = 'body'): void {
  * which is no character at all (UTF-8 cannot encode it: PostgreSQL refuses it, other clients
  * choke on it).
  */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
 const ILL_FORMED = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The dotted path of the first key or string in `value` holding a NUL or a lone surrogate (`''`: `value` itself). */
