@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { trim } from '../../common/http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,200}$/;
 const tokenMessage = { message: 'token must be the token from the e-mail' };
 

@@ -4,8 +4,7 @@ import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class
 import { USERNAME_PATTERN } from '../../users/dto/user.dto';
 import { INVITATION_TOKEN_PATTERN } from '../invitations/tenant-invitation.dto';
 import { IsRfc3339 } from '../../common/time/rfc3339';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../common/http/transforms';
 
 export class RegisterDto {
   @ApiProperty({ format: 'email' }) @Transform(trim) @IsEmail() @MaxLength(254) email!: string;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/pagination';
+import { trimLowercase } from '../../common/http/transforms';
 
 /** A role name of a tenant: a lowercase slug (admin, member, guest or a custom role). */
 export const TENANT_ROLE_PATTERN = /^[a-z][a-z0-9-]{1,31}$/;
@@ -11,12 +12,10 @@ export const INVITATION_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export const INVITATION_STATUSES = ['pending', 'accepted', 'revoked', 'expired'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
-const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-
 export class CreateTenantInvitationDto {
   /** The address the invitation is mailed to; only an account with this address can use it. */
   @ApiProperty({ format: 'email', example: 'ada@example.com' })
-  @Transform(trimLower)
+  @Transform(trimLowercase)
   @IsEmail()
   @MaxLength(254)
   email!: string;
@@ -41,7 +40,7 @@ export class TenantInvitationQueryDto extends PageQueryDto {
 
   /** Only invitations to this address (exact, case-insensitive). */
   @IsOptional()
-  @Transform(trimLower)
+  @Transform(trimLowercase)
   @IsEmail()
   @MaxLength(254)
   email?: string;

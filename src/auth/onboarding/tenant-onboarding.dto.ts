@@ -4,8 +4,7 @@ import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateNest
 import { CreateTenantDto, TenantDto } from '../../tenants/dto/tenant.dto';
 import { UserDto, USERNAME_PATTERN } from '../../users/dto/user.dto';
 import { TenantInvitationDto } from '../invitations/tenant-invitation.dto';
-
-const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+import { trimLowercase } from '../../common/http/transforms';
 
 /**
  * The first admin of a new tenant: with a password (and a username) the account is made at once;
@@ -13,7 +12,7 @@ const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' 
  */
 export class FirstAdminDto {
   @ApiProperty({ format: 'email' })
-  @Transform(trimLower)
+  @Transform(trimLowercase)
   @IsEmail()
   @MaxLength(254)
   email!: string;

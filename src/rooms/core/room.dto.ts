@@ -3,8 +3,8 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/pagination';
 import { ROOM_ROLES, ROOM_TYPES, RoomRole, RoomType } from './rooms.constants';
+import { trim } from '../../common/http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class RoomVizDto {

@@ -3,12 +3,11 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsISO31661Alpha2, IsObject, IsOptional, IsString, IsUUID, IsUrl, Length, Matches, MaxLength } from 'class-validator';
 import { PLATFORM_ROLES, PlatformRole } from '../../common/auth/principal';
 import { PageQueryDto } from '../../common/pagination/pagination';
+import { trim } from '../../common/http/transforms';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
 export const USER_STATUSES = ['active', 'blocked', 'disabled', 'locked'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
