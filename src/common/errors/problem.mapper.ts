@@ -95,7 +95,7 @@ export function toProblem(error: unknown, instance: string, requestId: string): 
   const databaseUnreachable = !(error instanceof AppException) && isDatabaseUnreachable(error);
 
   if (databaseUnreachable) {
-    // Whatever wraps it (TypeORM's QueryFailedError, pg-pool's timeout): not a bug, and the client may retry.
+    // Whatever wraps it (TypeORM's QueryFailedError, a connection attempt that timed out): not a bug, and the client may retry.
     status = 503;
     code = 'service-unavailable';
     detail = 'The database is unreachable; retry shortly.';
