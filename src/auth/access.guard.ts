@@ -59,7 +59,6 @@ export class AccessGuard implements CanActivate {
     if (type !== 'http') throw AppException.forbidden('This kind of handler is not served.', 'undeclared-route');
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    Object.assign(requestContext.get(), { ip: request.ip });
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const requirement = this.requirementOf(targets);
     if (!credentialOf(request)) throw AppException.unauthorized();
