@@ -26,6 +26,7 @@ import { dataSourceOptions } from '../src/common/database/data-source-options';
 import { EmbeddedPostgres } from '../src/common/database/embedded-postgres';
 import { runMigrations } from '../src/common/database/migrator';
 import type { Transactions } from '../src/common/database/transactions';
+import type { DomainEvents } from '../src/common/events/domain-events';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 100);
@@ -123,7 +124,8 @@ async function main(): Promise<void> {
     } as unknown as Transactions;
     const repository = new CasbinRuleRepository(outsideTransactions);
     const enforcers = new TenantEnforcers(repository, outsideTransactions);
-    const access = new AccessService(outsideTransactions, repository, enforcers, new AccessSyncService(enforcers, outsideTransactions, null, config));
+    const noEvents = { emit: () => undefined } as unknown as DomainEvents; // nothing listens here
+    const access = new AccessService(outsideTransactions, repository, enforcers, new AccessSyncService(enforcers, outsideTransactions, noEvents, null, config));
     const principalOf = (tenant: Tenant, i: number): Principal => ({ tenantId: tenant.id, userId: tenant.users[i % tenant.users.length], role: 'user', via: 'access-token' });
     const request = (i: number): [string, string] => [ACCESS_OBJECTS[i % ACCESS_OBJECTS.length], ACCESS_ACTIONS[i % ACCESS_ACTIONS.length]];
 

@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../common/config/app-config';
 import { Transactions } from '../common/database/transactions';
+import { DomainEvents } from '../common/events/domain-events';
 import { REDIS, isRedisReady, logConnectionOutages } from '../common/redis/redis.module';
 import { TenantEnforcers } from './tenant-enforcers';
 
@@ -18,7 +19,9 @@ const isPolicyChange = (v: unknown): v is PolicyChange =>
  * Keeps every node's enforcers current. After a commit that changed a tenant's
  * rules, this node rebuilds that tenant and, with Redis, publishes
  * `{tenantId, origin}` on `<REDIS_KEY_PREFIX>casbin`; every other node rebuilds
- * the same tenant when the message arrives (milliseconds later).
+ * the same tenant when the message arrives (milliseconds later). The node that made the change
+ * also publishes `access.rules-changed` on the domain event bus, once the tenant is rebuilt, so that
+ * what was granted under the old rules (sockets in live rooms) is checked again.
  */
 @Injectable()
 export class AccessSyncService implements OnModuleInit, OnApplicationShutdown {
@@ -31,6 +34,7 @@ export class AccessSyncService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly enforcers: TenantEnforcers,
     private readonly transactions: Transactions,
+    private readonly events: DomainEvents,
     @Inject(REDIS) private readonly redis: Redis | null,
     config: AppConfig,
   ) {
@@ -68,6 +72,7 @@ export class AccessSyncService implements OnModuleInit, OnApplicationShutdown {
   /** The tenant's rules changed (committed): rebuild here, then tell the other nodes. */
   async changed(tenantId: string): Promise<void> {
     this.enforcers.refresh(tenantId);
+    this.events.emit('access.rules-changed', { tenantId });
     if (!this.redis) return;
     if (!isRedisReady(this.redis)) {
       // Publishing would wait in the offline queue, and the request that made the change with it.
