@@ -59,7 +59,11 @@ export class AuthenticatorService {
     const row = await this.principals.findForAccessToken(verified.sub, verified.sid);
     if (!row || row.tenant_id !== verified.tid) throw refused('The access token belongs to no user.');
     if (row.token_version !== verified.ver || row.session_revoked) throw refused('The access token was revoked.', 'token-revoked');
-    const principal: Principal = { userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'access-token', sessionId: verified.sid };
+    const exp = (verified as { exp?: unknown }).exp;
+    const principal: Principal = {
+      userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'access-token', sessionId: verified.sid,
+      ...(typeof exp === 'number' && { expiresAt: exp * 1000 }),
+    };
     return this.accept(principal, row, options);
   }
 
@@ -70,7 +74,10 @@ export class AuthenticatorService {
       throw refused('The API key is unknown, revoked or expired.', 'invalid-api-key');
     }
     if (this.due(`k:${row.api_key_id}`)) void this.apiKeys.touch(row.api_key_id).catch(() => undefined);
-    const principal: Principal = { userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'api-key', apiKeyId: row.api_key_id };
+    const principal: Principal = {
+      userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'api-key', apiKeyId: row.api_key_id,
+      ...(row.api_key_expires_at && { expiresAt: row.api_key_expires_at.getTime() }),
+    };
     return this.accept(principal, row, options);
   }
 

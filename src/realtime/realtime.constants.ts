@@ -15,3 +15,11 @@ export const tenantRoom = (tenantId: string): string => `tenant:${tenantId}`;
 
 /** Every socket authenticated with an API key joins the room of that key. */
 export const apiKeyRoom = (apiKeyId: string): string => `api-key:${apiKeyId}`;
+
+/** Every socket joins the room of its client address (SOCKET_MAX_PER_IP counts it). */
+export const addressRoom = (address: string): string => `address:${address}`;
+
+const IDENTITY_PREFIXES = ['user:', 'session:', 'tenant:', 'api-key:', 'address:'];
+
+/** The channels the transport puts every socket in at connect (above), made again from the principal on every connection. */
+export const isIdentityRoom = (channel: string): boolean => IDENTITY_PREFIXES.some((prefix) => channel.startsWith(prefix));

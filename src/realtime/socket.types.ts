@@ -25,10 +25,11 @@ export interface SessionEndedPayload {
 
 /**
  * Sent when events meant for the socket may not have reached it: a node could not publish them
- * through Redis. The client fetches the state it shows again over REST (docs/realtime.md).
+ * through Redis, or connection state recovery dropped them. The client fetches the state it shows again over REST (docs/realtime.md).
  */
 export interface ResyncPayload {
-  code: 'redis-unavailable';
+  /** `redis-unavailable`: a node could not publish; `recovery-incomplete`: a reconnected socket did not get every channel back, and what it missed was dropped. */
+  code: 'redis-unavailable' | 'recovery-incomplete';
   detail: string;
 }
 

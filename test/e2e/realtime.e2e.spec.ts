@@ -5,7 +5,7 @@ import { RealtimeService } from '../../src/realtime/realtime.service';
 import type { Ack, AckError, PongData, TransportClientEvents, TransportServerEvents } from '../../src/realtime/socket.types';
 import { ROOMS_NAMESPACE, RoomsClientEvents, RoomsServerEvents, roomChannel } from '../../src/rooms/live/rooms-live.types';
 import { RunningServer, startServer } from '../../src/server';
-import { adminUser, newTenant, newUser } from '../helpers/factory';
+import { adminUser, newRoom, newTenant, newUser } from '../helpers/factory';
 import { http } from '../helpers/http';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { testConfig } from '../helpers/test-env';
@@ -322,16 +322,18 @@ describe('Socket.IO /rooms (single node)', () => {
   describe('connection state recovery', () => {
     it('gives a client that comes back within two minutes the events it missed, and re-checks its credential', async () => {
       const user = await newUser(app);
+      // A room the user may be in: a recovered socket gets back only the rooms it may still be in.
+      const { id: roomId } = await newRoom(app, user);
       const rooms = live(app);
       const socket = await connect(app.url, { token: user.accessToken });
-      rooms.join(userRoom(user.id), roomChannel('recover'));
-      await eventually(async () => (await rooms.sockets(roomChannel('recover'))).length === 1);
+      rooms.join(userRoom(user.id), roomChannel(roomId));
+      await eventually(async () => (await rooms.sockets(roomChannel(roomId))).length === 1);
       const first = nextEvent(socket, 'typing');
-      rooms.emit(roomChannel('recover'), 'typing', { roomId: 'recover', userId: user.id });
+      rooms.emit(roomChannel(roomId), 'typing', { roomId, userId: user.id });
       await first;
 
       const resume = await dropConnection(socket, app, user.id);
-      rooms.emit(roomChannel('recover'), 'message:new', message('recover', 'missed-1', user.id, 'while away'));
+      rooms.emit(roomChannel(roomId), 'message:new', message(roomId, 'missed-1', user.id, 'while away'));
 
       const back = client(app.url, { token: user.accessToken }, resume);
       const missed = nextEvent(back, 'message:new');
@@ -424,16 +426,17 @@ withRedis('Socket.IO /rooms across nodes (REDIS_URL)', () => {
 
   it('a client dropped from node A resumes on node B and gets what it missed', async () => {
     const user = await newUser(a);
+    const { id: roomId } = await newRoom(a, user);
     const onA = await connect(a.url, { token: user.accessToken });
     const roomsA = live(a);
-    roomsA.join(userRoom(user.id), roomChannel('roam'));
-    await eventually(async () => (await roomsA.nsp.local.in(roomChannel('roam')).fetchSockets()).length === 1);
+    roomsA.join(userRoom(user.id), roomChannel(roomId));
+    await eventually(async () => (await roomsA.nsp.local.in(roomChannel(roomId)).fetchSockets()).length === 1);
     const first = nextEvent(onA, 'typing');
-    roomsA.emit(roomChannel('roam'), 'typing', { roomId: 'roam', userId: user.id });
+    roomsA.emit(roomChannel(roomId), 'typing', { roomId, userId: user.id });
     await first;
 
     const resume = await dropConnection(onA, a, user.id);
-    roomsA.emit(roomChannel('roam'), 'message:new', message('roam', 'missed-x', user.id, 'while away'));
+    roomsA.emit(roomChannel(roomId), 'message:new', message(roomId, 'missed-x', user.id, 'while away'));
 
     const onB = client(b.url, { token: user.accessToken }, resume);
     const missed = nextEvent(onB, 'message:new');

@@ -11,4 +11,6 @@ export interface Principal {
   /** The refresh-token family (signed-in device) an access token belongs to. */
   readonly sessionId?: string;
   readonly apiKeyId?: string;
+  /** When the credential stops being valid (epoch milliseconds): the access token's `exp`, the API key's expiry. None: an API key without expiry. */
+  readonly expiresAt?: number;
 }

@@ -80,6 +80,13 @@ export const ENV_SCHEMA = {
   ),
   RATE_LIMIT_TTL_SECONDS: v(int(1, 86_400), '60', 'Window of the global per-IP rate limit.'),
   RATE_LIMIT_MAX: v(int(1, 10_000_000), '600', 'Requests per IP per window.'),
+  SOCKET_HANDSHAKE_RATE_LIMIT_MAX: v(
+    int(1, 100_000),
+    '300',
+    'Socket.IO handshakes (connections and reconnections, every namespace) per client IP per minute; more are refused with `too-many-requests`.',
+  ),
+  SOCKET_MAX_PER_USER: v(int(1, 10_000), '20', 'Sockets one user may have connected at once, per namespace, over every node; one more is refused with `too-many-sockets`.'),
+  SOCKET_MAX_PER_IP: v(int(1, 100_000), '500', 'Sockets one client IP may have connected at once, per namespace, over every node; one more is refused with `too-many-sockets`.'),
   JWT_SECRET: optional(
     str({ min: 32 }),
     'HMAC key that signs access tokens (HS256), 32 characters or more. Required in production; the embedded default generates one under `DATA_DIR/secrets.json`. Every node must share it.',

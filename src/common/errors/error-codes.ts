@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'invalid-refresh-token',
   'token-revoked',
   'session-ended',
+  /** A socket's access token or API key expired: the socket was dropped; reconnect with a fresh one. */
+  'token-expired',
   'api-key-revoked',
   'account-blocked',
   'account-disabled',
@@ -74,6 +76,10 @@ export const ERROR_CODES = [
   'invitation-used',
   'invitation-email-mismatch',
   'already-in-tenant',
+
+  // ---- live sockets ---------------------------------------------------------------------------------
+  /** A handshake past SOCKET_MAX_PER_USER or SOCKET_MAX_PER_IP. */
+  'too-many-sockets',
 
   // ---- users, groups, tenants ----------------------------------------------------------------------
   'user-exists',

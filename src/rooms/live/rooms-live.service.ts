@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { AccessService } from '../../access/access.service';
+import type { AccessAction, AccessObject } from '../../common/auth/access-vocabulary';
+import type { Principal } from '../../common/auth/principal';
 import { verifyPassword } from '../../common/crypto/password';
 import { AppException } from '../../common/errors/app.exception';
 import { UsersService } from '../../users/users.service';
 import { RoomAccess, RoomActor, RoomPermission } from '../core/room-access';
 import { RoomRole } from '../core/rooms.constants';
+import type { RoomLeftReason } from './rooms-live.types';
+
+/** What `room:join` needs from the tenant's policies, and so what being in a live room needs. */
+export const JOIN_ACCESS: readonly [AccessObject, AccessAction] = ['rooms', 'read'];
 
 /** What `room:join` needs to know about the caller (RoomsLiveService.authorizeJoin). */
 export interface LiveJoin {
@@ -24,7 +31,35 @@ export class RoomsLiveService {
   constructor(
     private readonly access: RoomAccess,
     private readonly users: UsersService,
+    private readonly policies: AccessService,
   ) {}
+
+  /**
+   * Why a socket of `principal` may no longer be in the live room, or null when it may: what
+   * `room:join` checks (the tenant's policies allow `rooms:read`, RoomAccess `read`), less the room
+   * password and the waiting room, which were passed on entering. Asked again for recovered sockets
+   * and after changes of policies, roles and memberships.
+   */
+  async revoked(principal: Principal, roomId: string): Promise<RoomLeftReason | null> {
+    if (!(await this.mayBeInRooms(principal))) return 'access-revoked';
+    return this.revokedMembership(principal, roomId);
+  }
+
+  /** Whether the tenant's policies still let the user be in live rooms (`rooms:read`, what `room:join` declares). */
+  mayBeInRooms(principal: Principal): Promise<boolean> {
+    return this.policies.enforce(principal, ...JOIN_ACCESS);
+  }
+
+  /** RoomAccess's half of `revoked`: the room is gone (`room-deleted`), or the actor is not a member able to read it (`removed`). */
+  async revokedMembership(actor: RoomActor, roomId: string): Promise<RoomLeftReason | null> {
+    try {
+      await this.access.require(actor, roomId, 'read');
+      return null;
+    } catch (err) {
+      if (!(err instanceof AppException)) throw err;
+      return err.status === 404 ? 'room-deleted' : 'removed';
+    }
+  }
 
   /**
    * `room:join`: the actor must be able to `read` the room (member; another tenant's room is a 404).

@@ -49,6 +49,19 @@ export interface RoomUserPayload {
   userId: string;
 }
 
+/**
+ * Why a socket is no longer in a live room: `removed` (no longer a member, or a member whose room
+ * role does not let it read), `access-revoked` (the tenant's policies, a role or a group no longer
+ * allow `rooms:read`), `room-deleted`.
+ */
+export type RoomLeftReason = 'removed' | 'access-revoked' | 'room-deleted';
+
+/** `room:left`: the server took the socket out of the live room (and its waiting room); join again only once allowed again. */
+export interface RoomLeftPayload {
+  roomId: string;
+  reason: RoomLeftReason;
+}
+
 /** Someone waits to be admitted (to the owners and moderators in the room). */
 export interface WaitingRequestPayload {
   roomId: string;
@@ -77,6 +90,7 @@ export type RoomsServerEvents = {
   'waiting:admitted': (payload: RoomUserPayload) => void;
   'waiting:denied': (payload: RoomUserPayload) => void;
   'member:removed': (payload: RoomUserPayload) => void;
+  'room:left': (payload: RoomLeftPayload) => void;
 };
 
 /** The answer to `room:join`: in the room (with who is there), or held in the waiting room. */

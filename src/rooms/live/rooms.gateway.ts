@@ -7,9 +7,11 @@ import { ok, parsePayload } from '../../realtime/ack';
 import type { LiveNamespace } from '../../realtime/live-namespace';
 import { LiveGateway } from '../../realtime/live-gateway';
 import { RateLimitEvent } from '../../realtime/rate-limit';
-import { userRoom } from '../../realtime/realtime.constants';
+import { tenantRoom, userRoom } from '../../realtime/realtime.constants';
 import { RealtimeService } from '../../realtime/realtime.service';
+import type { RecoveredChannels } from '../../realtime/recovery-guard';
 import type { Ack } from '../../realtime/socket.types';
+import type { RulesChanged } from '../../access/access.events';
 import type { RoomActor } from '../core/room-access';
 import type { RoomRef } from '../rooms.events';
 import { RoomMessagesService } from '../messages/messages.service';
@@ -18,14 +20,21 @@ import type { RoomTranscriptDto } from '../transcripts/room-transcript.dto';
 import { RoomTranscriptsService } from '../transcripts/transcripts.service';
 import { presenceOf } from './presence';
 import { AppendTranscriptPayload, JoinRoomPayload, RoomRefPayload, SendMessagePayload, WaitingDecisionPayload } from './rooms-live.dto';
-import { RoomsLiveService } from './rooms-live.service';
+import { JOIN_ACCESS, RoomsLiveService } from './rooms-live.service';
 import {
-  PresenceUser, ROOMS_NAMESPACE, RoomJoinData, RoomLeaveData, RoomsServerEvents, RoomsSocket, RoomsSocketData, TypingData, WaitingAdmitData,
+  PresenceUser, ROOMS_NAMESPACE, RoomJoinData, RoomLeaveData, RoomLeftReason, RoomsServerEvents, RoomsSocket, RoomsSocketData, TypingData, WaitingAdmitData,
   WaitingDenyData, roomChannel, waitingChannel,
 } from './rooms-live.types';
 
 /** The prefix of the channels of live rooms (`room:<id>`). */
 const ROOM_PREFIX = roomChannel('');
+const WAITING_PREFIX = waitingChannel('');
+
+/** The live room of a channel of this namespace (`room:<id>` or `waiting:<id>`), or undefined. */
+function roomOf(channel: string): string | undefined {
+  for (const prefix of [ROOM_PREFIX, WAITING_PREFIX]) if (channel.startsWith(prefix)) return channel.slice(prefix.length);
+  return undefined;
+}
 
 /**
  * The live rooms protocol (docs/rooms.md, "Socket.IO protocol") on `/rooms`. The transport
@@ -33,13 +42,18 @@ const ROOM_PREFIX = roomChannel('');
  * guard before the handler runs) and calls the service REST calls, which checks the room role
  * through RoomAccess. Room state lives in channels (`room:<id>`, `waiting:<id>`), so fetchSockets
  * sees it on every node. `message:*`, `transcript:new` and `member:removed` come only from the
- * rooms' domain events, for REST and socket changes alike.
+ * rooms' domain events, for REST and socket changes alike. Being in a live room is checked again
+ * whenever it may have stopped being allowed: a socket back through connection state recovery gets
+ * only the rooms it may still be in (RealtimeService.guardRecovery), and removals, policy, role and
+ * group changes take sockets out (`room:left`), on every node.
  */
 @WebSocketGateway({ namespace: ROOMS_NAMESPACE })
 export class RoomsGateway extends LiveGateway implements OnModuleInit, OnModuleDestroy, OnGatewayConnection<RoomsSocket> {
   private readonly logger = new Logger(RoomsGateway.name);
   private namespace?: LiveNamespace<RoomsServerEvents, RoomsSocketData>;
   private stopNodeWatch?: () => void;
+  /** Why a recovered socket did not get a room back, until it is told (recovered.refused). */
+  private readonly refusedOnRecovery = new WeakMap<RoomsSocket, Map<string, RoomLeftReason>>();
 
   constructor(
     private readonly realtime: RealtimeService,
@@ -58,7 +72,31 @@ export class RoomsGateway extends LiveGateway implements OnModuleInit, OnModuleD
 
   onModuleInit(): void {
     this.stopNodeWatch = this.realtime.onNodeDown(() => this.resyncLocalRooms());
+    this.realtime.guardRecovery(ROOMS_NAMESPACE, this.recovered);
   }
+
+  /** What a socket back through connection state recovery gets back: the rooms it may still be in. */
+  private readonly recovered: RecoveredChannels = {
+    authorize: async (socket, channels) => {
+      const live = socket as RoomsSocket;
+      const reasons = new Map<string, RoomLeftReason | null>();
+      for (const roomId of new Set(channels.map(roomOf))) {
+        if (roomId !== undefined) reasons.set(roomId, await this.live.revoked(live.data.principal, roomId));
+      }
+      const refused = new Map([...reasons].filter((entry): entry is [string, RoomLeftReason] => entry[1] !== null));
+      if (refused.size > 0) this.refusedOnRecovery.set(live, refused);
+      return channels.filter((channel) => {
+        const roomId = roomOf(channel);
+        return roomId !== undefined && reasons.get(roomId) === null;
+      });
+    },
+    refused: (socket) => {
+      const live = socket as RoomsSocket;
+      const refused = this.refusedOnRecovery.get(live);
+      this.refusedOnRecovery.delete(live);
+      for (const [roomId, reason] of refused ?? []) live.emit('room:left', { roomId, reason });
+    },
+  };
 
   onModuleDestroy(): void {
     this.stopNodeWatch?.();
@@ -89,15 +127,43 @@ export class RoomsGateway extends LiveGateway implements OnModuleInit, OnModuleD
 
   @OnDomainEvent('room.member.removed')
   memberRemoved({ roomId, userId }: DomainEventPayload<'room.member.removed'>): void {
-    this.rooms.leave(userRoom(userId), [roomChannel(roomId), waitingChannel(roomId)]);
+    this.evictUser(userId, [roomId], 'removed');
     this.rooms.emitToUser(userId, 'member:removed', { roomId, userId });
-    // Every socket of the user is out of the room now: no need to look for others.
-    this.rooms.emit(roomChannel(roomId), 'presence:left', { roomId, userId });
+  }
+
+  /** A room role changed: checked again (every room role reads today, so this keeps a future one honest). */
+  @OnDomainEvent('room.member.updated')
+  async memberUpdated({ tenantId, roomId, userId }: DomainEventPayload<'room.member.updated'>): Promise<void> {
+    const reason = await this.live.revokedMembership({ tenantId, userId }, roomId);
+    if (reason) this.evictUser(userId, [roomId], reason);
+  }
+
+  /**
+   * The tenant's policies, roles or groups changed: every user with sockets in live rooms (on any
+   * node) is checked against the new rules, and those no longer allowed `rooms:read` are taken out.
+   */
+  @OnDomainEvent('access.rules-changed')
+  async rulesChanged({ tenantId }: RulesChanged): Promise<void> {
+    const byUser = new Map<string, { principal: RoomsSocket['data']['principal']; roomIds: Set<string> }>();
+    for (const socket of await this.rooms.sockets(tenantRoom(tenantId))) {
+      const roomIds = [...socket.rooms].map(roomOf).filter((id): id is string => id !== undefined);
+      if (roomIds.length === 0) continue;
+      const { principal } = socket.data;
+      const user = byUser.get(principal.userId) ?? { principal, roomIds: new Set<string>() };
+      for (const id of roomIds) user.roomIds.add(id);
+      byUser.set(principal.userId, user);
+    }
+    for (const { principal, roomIds } of byUser.values()) {
+      // Casbin decides per user, so every socket of the user goes.
+      if (!(await this.live.mayBeInRooms(principal))) this.evictUser(principal.userId, [...roomIds], 'access-revoked');
+    }
   }
 
   @OnDomainEvent('room.deleted')
   roomDeleted({ roomId }: RoomRef): void {
     const channels = [roomChannel(roomId), waitingChannel(roomId)];
+    this.rooms.emit(roomChannel(roomId), 'room:left', { roomId, reason: 'room-deleted' });
+    this.rooms.emit(waitingChannel(roomId), 'room:left', { roomId, reason: 'room-deleted' });
     for (const channel of channels) this.rooms.leave(channel, channels);
   }
 
@@ -125,7 +191,7 @@ export class RoomsGateway extends LiveGateway implements OnModuleInit, OnModuleD
    * joiner gets the whole list in the ack; the room gets `presence:joined` when the user was not there.
    */
   @SubscribeMessage('room:join')
-  @AuthorizeEvent('rooms', 'read')
+  @AuthorizeEvent(...JOIN_ACCESS)
   @RateLimitEvent(5, 10_000)
   async join(@ConnectedSocket() socket: RoomsSocket, @MessageBody() body: unknown): Promise<Ack<RoomJoinData>> {
     const { roomId, password } = await parsePayload(JoinRoomPayload, body);
@@ -237,11 +303,26 @@ export class RoomsGateway extends LiveGateway implements OnModuleInit, OnModuleD
   async typing(@ConnectedSocket() socket: RoomsSocket, @MessageBody() body: unknown): Promise<Ack<TypingData>> {
     const { roomId } = await parsePayload(RoomRefPayload, body);
     this.requireJoined(socket, roomId);
+    // Still a member: typing is relayed without a service that would check it.
+    await this.live.authorize(this.actor(socket), roomId, 'read');
     this.rooms.emit(roomChannel(roomId), 'typing', { roomId, userId: socket.data.principal.userId }, { except: socket.id });
     return ok({});
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
+
+  /**
+   * Takes every socket of the user, on every node, out of the live rooms and their waiting rooms;
+   * each gets `room:left` with the reason, and each room `presence:left`.
+   */
+  private evictUser(userId: string, roomIds: readonly string[], reason: RoomLeftReason): void {
+    this.rooms.leave(userRoom(userId), roomIds.flatMap((id) => [roomChannel(id), waitingChannel(id)]));
+    for (const roomId of roomIds) {
+      this.rooms.emitToUser(userId, 'room:left', { roomId, reason });
+      // Every socket of the user is out of the room now: no need to look for others.
+      this.rooms.emit(roomChannel(roomId), 'presence:left', { roomId, userId });
+    }
+  }
 
   private actor(socket: RoomsSocket): RoomActor {
     const { tenantId, userId } = socket.data.principal;
