@@ -7,6 +7,7 @@ import { ROOMS_NAMESPACE, RoomsClientEvents, RoomsServerEvents, roomChannel } fr
 import { RunningServer, startServer } from '../../src/server';
 import { adminUser, newRoom, newTenant, newUser } from '../helpers/factory';
 import { http } from '../helpers/http';
+import { disconnected, eventually } from '../helpers/live-client';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { testConfig } from '../helpers/test-env';
 
@@ -87,26 +88,6 @@ function nextEvent<E extends keyof ServerToClientEvents>(socket: Client, event: 
       resolve(payload);
     });
   });
-}
-
-function disconnected(socket: Client, timeoutMs = 5000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (!socket.connected) return resolve('already disconnected');
-    const timer = setTimeout(() => reject(new Error(`still connected after ${timeoutMs} ms`)), timeoutMs);
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
-    });
-  });
-}
-
-/** Polls until the probe holds. */
-async function eventually(probe: () => Promise<boolean> | boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`not true within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { RunningServer, startServer } from '../../src/server';
 import { TestUser, adminUser, newRoom, newUser } from '../helpers/factory';
 import { http } from '../helpers/http';
 import {
-  LiveClient, client, closeClients, connect, connected, disconnected, dropTransport, eventually, nextEvent, record, refusal, send,
+  LiveClient, Resume, client, closeClients, connect, connected, disconnected, dropTransport, eventually, nextEvent, record, refusal, send,
 } from '../helpers/live-client';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { testConfig } from '../helpers/test-env';
@@ -42,6 +42,18 @@ describe('socket security (/rooms)', () => {
     expect((await http.post(app.api(`/rooms/${roomId}/messages`), { text }, t(owner))).status).toBe(201);
   };
 
+  /** The member's socket in the rooms, one message received (an offset to resume from), then its connection dropped: what it resumes with. */
+  const awayFrom = async (member: TestUser, ...roomIds: string[]): Promise<Resume> => {
+    const socket = await connect(app.url, member.accessToken);
+    for (const roomId of roomIds) await join(socket, roomId);
+    const first = nextEvent(socket, 'message:new');
+    await post(roomIds[0], 'before the drop');
+    await first;
+    const resume = await dropTransport(socket);
+    await eventually(async () => (await localSocketsOf(app, member.id)).length === 0);
+    return resume;
+  };
+
   beforeAll(async () => {
     app = await startTestApp();
     admin = await adminUser(app);
@@ -53,13 +65,7 @@ describe('socket security (/rooms)', () => {
     const member = await newUser(app);
     const roomId = await roomWith(member);
     const elsewhere = await roomWith(member); // still allowed: it comes back, and carries the sentinel
-    const away = await join(await join(await connect(app.url, member.accessToken), roomId), elsewhere);
-    const first = nextEvent(away, 'message:new'); // an offset to resume from
-    await post(roomId, 'before the drop');
-    await first;
-
-    const resume = await dropTransport(away);
-    await eventually(async () => (await localSocketsOf(app, member.id)).length === 0);
+    const resume = await awayFrom(member, roomId, elsewhere);
     expect((await http.delete(app.api(`/rooms/${roomId}/members/${member.id}`), t(owner))).status).toBe(204);
     await post(roomId, 'said while away');
 
@@ -84,12 +90,7 @@ describe('socket security (/rooms)', () => {
   it('a member still allowed gets its rooms and the messages it missed back, in order', async () => {
     const member = await newUser(app);
     const roomId = await roomWith(member);
-    const away = await join(await connect(app.url, member.accessToken), roomId);
-    const first = nextEvent(away, 'message:new');
-    await post(roomId, 'before the drop');
-    await first;
-    const resume = await dropTransport(away);
-    await eventually(async () => (await localSocketsOf(app, member.id)).length === 0);
+    const resume = await awayFrom(member, roomId);
     await post(roomId, 'missed 1');
     await post(roomId, 'missed 2');
 
@@ -108,12 +109,7 @@ describe('socket security (/rooms)', () => {
     const member = await newUser(app);
     const thief = await newUser(app);
     const roomId = await roomWith(member);
-    const away = await join(await connect(app.url, member.accessToken), roomId);
-    const first = nextEvent(away, 'message:new');
-    await post(roomId, 'before the drop');
-    await first;
-    const resume = await dropTransport(away);
-    await eventually(async () => (await localSocketsOf(app, member.id)).length === 0);
+    const resume = await awayFrom(member, roomId);
     await post(roomId, 'not for the thief');
 
     const stolen = client(app.url, thief.accessToken, resume);
