@@ -16,6 +16,7 @@ import 'reflect-metadata';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { AccessSyncService } from '../src/access/access-sync.service';
 import { ACCESS_ACTIONS, ACCESS_OBJECTS, DEFAULT_ROLE_POLICIES, DEFAULT_TENANT_ROLES } from '../src/access/access.constants';
+import { PlatformAdmins } from '../src/common/auth/platform-admins';
 import { AccessService } from '../src/access/access.service';
 import { CasbinRuleRepository } from '../src/access/casbin-rule.repository';
 import { TenantEnforcers } from '../src/access/tenant-enforcers';
@@ -123,9 +124,11 @@ async function main(): Promise<void> {
       run: <T>(fn: () => Promise<T>) => fn(),
     } as unknown as Transactions;
     const repository = new CasbinRuleRepository(outsideTransactions);
+    // Only rule changes ask who the platform admins are; the benchmark enforces only.
+    const noPlatformAdmins: PlatformAdmins = { idsIn: () => Promise.resolve([]) };
     const enforcers = new TenantEnforcers(repository, outsideTransactions);
     const noEvents = { emit: () => undefined } as unknown as DomainEvents; // nothing listens here
-    const access = new AccessService(outsideTransactions, repository, enforcers, new AccessSyncService(enforcers, outsideTransactions, noEvents, null, config));
+    const access = new AccessService(outsideTransactions, repository, enforcers, new AccessSyncService(enforcers, outsideTransactions, noEvents, null, config), noPlatformAdmins);
     const principalOf = (tenant: Tenant, i: number): Principal => ({ tenantId: tenant.id, userId: tenant.users[i % tenant.users.length], role: 'user', via: 'access-token' });
     const request = (i: number): [string, string] => [ACCESS_OBJECTS[i % ACCESS_OBJECTS.length], ACCESS_ACTIONS[i % ACCESS_ACTIONS.length]];
 

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ACCESS_ACTIONS, ACCESS_OBJECTS } from '../common/auth/access-vocabulary';
+import { PlatformAdmins, platformAdminProtected } from '../common/auth/platform-admins';
 import type { Principal } from '../common/auth/principal';
 import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
@@ -6,8 +8,12 @@ import { DEFAULT_ROLE_POLICIES, DEFAULT_TENANT_ROLES, ROLE_NAME, USER_PREFIX, gr
 import { AccessSyncService } from './access-sync.service';
 import { CasbinRuleRepository, NewPolicy } from './casbin-rule.repository';
 import { TenantEnforcers } from './tenant-enforcers';
+import type { PolicyRule } from './tenant-policy';
 
 export { DEFAULT_TENANT_ROLES } from './access.constants';
+
+/** Every [object, action] a request can ask for. */
+const EVERY_RIGHT = ACCESS_OBJECTS.flatMap((object) => ACCESS_ACTIONS.map((action) => [object, action] as const));
 
 /** The built-in role a tenant must not lose its last holder of. */
 const ADMIN = 'admin';
@@ -34,6 +40,7 @@ export class AccessService {
     private readonly rules: CasbinRuleRepository,
     private readonly enforcers: TenantEnforcers,
     private readonly sync: AccessSyncService,
+    private readonly platformAdmins: PlatformAdmins,
   ) {}
 
   /** May the caller do `action` on `object` in its tenant? Deny wins; no matching rule means no. */
@@ -95,6 +102,62 @@ export class AccessService {
       const result = await change();
       if ((await this.adminsOf(tenantId)).length === 0) throw lastAdmin();
       return result;
+    });
+  }
+
+  /**
+   * Runs a change of the tenant's rules, inside the caller's transaction, and refuses it (403
+   * `platform-admin-protected`, rolling it back) when `actor` is no platform admin and a platform
+   * admin of the tenant can do less afterwards: a deny on a group or role they hold, a role or an
+   * allow taken away. Platform admins may make any change.
+   */
+  async sparingPlatformAdmins<T>(actor: Principal, tenantId: string, change: () => Promise<T>): Promise<T> {
+    if (actor.role === 'admin') return change();
+    return this.transactions.run(async () => {
+      const admins = await this.platformAdmins.idsIn(tenantId);
+      if (admins.length === 0) return change();
+      const before = await this.rightsOf(tenantId, admins);
+      const result = await change();
+      const after = await this.rightsOf(tenantId, admins);
+      if (before.some((rights, i) => [...rights].some((right) => !after[i].has(right)))) {
+        throw platformAdminProtected('The change would take rights from a platform admin: only platform admins may make it.');
+      }
+      return result;
+    });
+  }
+
+  /** Refuses (403) a rule naming a platform admin of the tenant as its subject, unless `actor` is a platform admin. */
+  async assertMayNameSubject(actor: Principal, tenantId: string, subject: string): Promise<void> {
+    if (actor.role === 'admin' || !subject.startsWith(USER_PREFIX)) return;
+    if ((await this.platformAdmins.idsIn(tenantId)).includes(subject.slice(USER_PREFIX.length))) {
+      throw platformAdminProtected('Only platform admins may write rules naming a platform admin.');
+    }
+  }
+
+  /**
+   * The operator's recovery of a platform admin: the user holds the tenant's `admin` role again
+   * (added beside its other roles) and the deny rules naming it are removed. Returns the removed
+   * rules and the rights it still lacks afterwards (`object:action`, from denies on its groups or
+   * roles, which the operator reviews). In the caller's transaction.
+   */
+  async restoreAdmin(tenantId: string, userId: string): Promise<{ removedDenies: PolicyRule[]; stillDenied: string[] }> {
+    return this.transactions.run(async () => {
+      await this.seedTenant(tenantId); // the admin role and its allow-everything rule, if they were removed
+      const subject = userSubject(userId);
+      if (!(await this.rules.findLink(tenantId, subject, roleSubject(ADMIN)))) await this.rules.insertLink(tenantId, subject, roleSubject(ADMIN));
+      const removedDenies = await this.rules.deleteDenyPoliciesOfSubject(tenantId, subject);
+      this.sync.afterCommit(tenantId);
+      const [rights] = await this.rightsOf(tenantId, [userId]);
+      const stillDenied = EVERY_RIGHT.map(([object, action]) => `${object}:${action}`).filter((right) => !rights.has(right));
+      return { removedDenies, stillDenied };
+    });
+  }
+
+  /** Every `object:action` each of `userIds` may do in the tenant (from the transaction's view inside one). */
+  private async rightsOf(tenantId: string, userIds: readonly string[]): Promise<Array<Set<string>>> {
+    const policy = await this.enforcers.get(tenantId);
+    return userIds.map((id) => {
+      return new Set(EVERY_RIGHT.filter(([object, action]) => policy.enforce(userSubject(id), object, action)).map(([object, action]) => `${object}:${action}`));
     });
   }
 

@@ -129,6 +129,14 @@ export class CasbinRuleRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Deletes the deny rules whose subject is `subject`; returns them. */
+  async deleteDenyPoliciesOfSubject(tenantId: string, subject: string): Promise<PolicyRule[]> {
+    const where = { p: P, tenantId, subject, deny: 'deny' };
+    const denies = await this.rules().where('r.ptype = :p AND r.v1 = :tenantId AND r.v0 = :subject AND r.v4 = :deny', where).orderBy('r.id').getMany();
+    await this.rules().delete().where('ptype = :p AND v1 = :tenantId AND v0 = :subject AND v4 = :deny', where).execute();
+    return denies.map(toPolicyRule);
+  }
+
   async deletePoliciesOfSubject(tenantId: string, subject: string): Promise<number> {
     const result = await this.rules().delete().where('ptype = :p AND v1 = :tenantId AND v0 = :subject', { p: P, tenantId, subject }).execute();
     return result.affected ?? 0;

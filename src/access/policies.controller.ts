@@ -24,7 +24,7 @@ export class PoliciesController {
   @Post()
   @Endpoint({ summary: 'Add a policy (allow or deny) to the caller\'s tenant', access: ['policies', 'manage'], created: PolicyDto, problems: [409] })
   createPolicy(@CurrentPrincipal() principal: Principal, @Body() dto: CreatePolicyDto): Promise<PolicyDto> {
-    return this.policies.create(principal.tenantId, dto);
+    return this.policies.create(principal, dto);
   }
 
   @Post('check')
@@ -41,6 +41,6 @@ export class PoliciesController {
   @Endpoint({ summary: 'Remove a policy', access: ['policies', 'manage'], noContent: 'Removed.', problems: [404] })
   @ApiParam({ name: 'id', type: Number, description: 'Policy id.' })
   deletePolicy(@CurrentPrincipal() principal: Principal, @Param('id', PolicyIdPipe) id: number): Promise<void> {
-    return this.policies.delete(principal.tenantId, id);
+    return this.policies.delete(principal, id);
   }
 }

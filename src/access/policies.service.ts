@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../common/auth/principal';
 import { AppException } from '../common/errors/app.exception';
 import { Transactions } from '../common/database/transactions';
 import { Page, decodeCursor, toPage } from '../common/pagination/pagination';
 import { ROLE_NAME, ROLE_PREFIX } from './access.constants';
+import { AccessService } from './access.service';
 import { AccessSyncService } from './access-sync.service';
 import { toPolicyDto } from './access.mapper';
 import { CasbinRuleRepository } from './casbin-rule.repository';
@@ -19,7 +21,10 @@ const isPolicyCursor = (v: Record<string, unknown>): v is PolicyCursor => Number
 const describeRule = (rule: PolicyRule): string =>
   `policy ${rule.id} (${rule.subject} ${rule.effect === 'deny' ? 'may not' : 'may'} ${rule.action} ${rule.object})`;
 
-/** The policy admin API of a tenant: list, add, remove, and "may S do A on O, and why?". */
+/**
+ * The policy admin API of a tenant: list, add, remove, and "may S do A on O, and why?". Only
+ * platform admins add or remove rules naming a platform admin, or rules that lower one's rights.
+ */
 @Injectable()
 export class PoliciesService {
   constructor(
@@ -28,6 +33,7 @@ export class PoliciesService {
     private readonly enforcers: TenantEnforcers,
     private readonly sync: AccessSyncService,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
   ) {}
 
   async list(tenantId: string, query: PolicyQueryDto): Promise<Page<PolicyDto>> {
@@ -36,9 +42,11 @@ export class PoliciesService {
     return toPage(rows, query.limit, toPolicyDto, (r) => ({ id: r.id }));
   }
 
-  async create(tenantId: string, dto: CreatePolicyDto): Promise<PolicyDto> {
+  async create(actor: Principal, dto: CreatePolicyDto): Promise<PolicyDto> {
+    const tenantId = actor.tenantId;
     return this.transactions.run(async () => {
       await this.rules.lockTenant(tenantId);
+      await this.access.assertMayNameSubject(actor, tenantId, dto.subject);
       if (dto.subject.startsWith(ROLE_PREFIX)) {
         const role = dto.subject.slice(ROLE_PREFIX.length);
         if (!ROLE_NAME.test(role) || !(await this.rules.roleExists(tenantId, role))) {
@@ -48,18 +56,21 @@ export class PoliciesService {
       const rule = { subject: dto.subject, object: dto.object, action: dto.action, effect: dto.effect };
       const existing = await this.rules.findSamePolicy(tenantId, rule);
       if (existing) throw AppException.conflict(`The same policy exists already (id ${existing.id}).`, 'policy-exists');
-      const created = toPolicyDto(await this.rules.insertPolicy(tenantId, rule));
+      const created = toPolicyDto(await this.access.sparingPlatformAdmins(actor, tenantId, () => this.rules.insertPolicy(tenantId, rule)));
       await this.audit.record({ action: 'policy.create', resourceType: 'policy', resourceId: String(created.id), newValue: created, tenantId });
       this.sync.afterCommit(tenantId);
       return created;
     });
   }
 
-  async delete(tenantId: string, id: number): Promise<void> {
+  async delete(actor: Principal, id: number): Promise<void> {
+    const tenantId = actor.tenantId;
     await this.transactions.run(async () => {
       await this.rules.lockTenant(tenantId);
       const existing = await this.rules.findPolicyById(tenantId, id);
-      if (!existing || !(await this.rules.deletePolicyById(tenantId, id))) throw AppException.notFound('Policy');
+      if (!existing) throw AppException.notFound('Policy');
+      await this.access.assertMayNameSubject(actor, tenantId, existing.subject);
+      if (!(await this.access.sparingPlatformAdmins(actor, tenantId, () => this.rules.deletePolicyById(tenantId, id)))) throw AppException.notFound('Policy');
       await this.audit.record({ action: 'policy.delete', resourceType: 'policy', resourceId: String(id), oldValue: toPolicyDto(existing), tenantId });
       this.sync.afterCommit(tenantId);
     });

@@ -36,7 +36,7 @@ export class RolesController {
   })
   @ApiParam({ name: 'name', type: String })
   deleteRole(@CurrentPrincipal() principal: Principal, @Param('name', RoleNamePipe) name: string): Promise<void> {
-    return this.roles.delete(principal.tenantId, name);
+    return this.roles.delete(principal, name);
   }
 
   @Get(':name/assignments')
@@ -58,7 +58,7 @@ export class RolesController {
     @Param('name', RoleNamePipe) name: string,
     @Body() dto: CreateRoleAssignmentDto,
   ): Promise<RoleAssignmentDto> {
-    return this.roles.addAssignment(principal.tenantId, name, dto);
+    return this.roles.addAssignment(principal, name, dto);
   }
 
   @Delete(':name/assignments/:subject')
@@ -70,6 +70,6 @@ export class RolesController {
     @Param('name', RoleNamePipe) name: string,
     @Param('subject', MemberSubjectPipe) subject: string,
   ): Promise<void> {
-    return this.roles.removeAssignment(principal.tenantId, name, subject);
+    return this.roles.removeAssignment(principal, name, subject);
   }
 }

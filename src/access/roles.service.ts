@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../common/auth/principal';
 import { AppException } from '../common/errors/app.exception';
 import { Transactions } from '../common/database/transactions';
 import { MAX_INT4, Page, PageQueryDto, decodeCursor, toPage } from '../common/pagination/pagination';
@@ -14,7 +15,7 @@ type LinkCursor = { id: number };
 /** Rule ids are PostgreSQL integers (serial): a larger id in a cursor is a forgery. */
 const isLinkCursor = (v: Record<string, unknown>): v is LinkCursor => Number.isInteger(v.id) && (v.id as number) > 0 && (v.id as number) <= MAX_INT4;
 
-/** Roles of a tenant and who holds them (users and groups). */
+/** Roles of a tenant and who holds them (users and groups); only platform admins change a platform admin's. */
 @Injectable()
 export class RolesService {
   constructor(
@@ -45,11 +46,12 @@ export class RolesService {
   }
 
   /** Deletes a custom role with its policies and assignments. */
-  async delete(tenantId: string, name: string): Promise<void> {
+  async delete(actor: Principal, name: string): Promise<void> {
+    const tenantId = actor.tenantId;
     await this.transactions.run(async () => {
       const role = await this.lockAndFindRole(tenantId, name);
       if (role.builtIn) throw AppException.conflict(`Role "${name}" is built in and cannot be deleted.`, 'role-built-in');
-      await this.rules.deleteRoleAndItsRules(tenantId, name);
+      await this.access.sparingPlatformAdmins(actor, tenantId, () => this.rules.deleteRoleAndItsRules(tenantId, name));
       await this.audit.record({ action: 'role.delete', resourceType: 'role', resourceId: name, oldValue: role, tenantId });
       this.sync.afterCommit(tenantId);
     });
@@ -63,13 +65,15 @@ export class RolesService {
     return toPage(rows, query.limit, (link) => toRoleAssignmentDto(name, link), (link) => ({ id: link.id }));
   }
 
-  async addAssignment(tenantId: string, name: string, dto: CreateRoleAssignmentDto): Promise<RoleAssignmentDto> {
+  async addAssignment(actor: Principal, name: string, dto: CreateRoleAssignmentDto): Promise<RoleAssignmentDto> {
+    const tenantId = actor.tenantId;
     return this.transactions.run(async () => {
       await this.lockAndFindRole(tenantId, name);
+      await this.access.assertMayNameSubject(actor, tenantId, dto.subject);
       if (await this.rules.findLink(tenantId, dto.subject, roleSubject(name))) {
         throw AppException.conflict(`${dto.subject} holds role "${name}" already.`, 'role-assignment-exists');
       }
-      const link = await this.rules.insertLink(tenantId, dto.subject, roleSubject(name));
+      const link = await this.access.sparingPlatformAdmins(actor, tenantId, () => this.rules.insertLink(tenantId, dto.subject, roleSubject(name)));
       const created = toRoleAssignmentDto(name, link);
       await this.audit.record({ action: 'role.assign', resourceType: 'role', resourceId: name, newValue: created, tenantId });
       this.sync.afterCommit(tenantId);
@@ -77,11 +81,15 @@ export class RolesService {
     });
   }
 
-  async removeAssignment(tenantId: string, name: string, subject: string): Promise<void> {
+  async removeAssignment(actor: Principal, name: string, subject: string): Promise<void> {
+    const tenantId = actor.tenantId;
     await this.transactions.run(async () => {
       await this.lockAndFindRole(tenantId, name);
+      await this.access.assertMayNameSubject(actor, tenantId, subject);
       const affected = subject.startsWith(USER_PREFIX) ? [subject.slice(USER_PREFIX.length)] : undefined;
-      const removed = await this.access.keepingAnAdmin(tenantId, affected, () => this.rules.deleteLink(tenantId, subject, roleSubject(name)));
+      const removed = await this.access.sparingPlatformAdmins(actor, tenantId, () =>
+        this.access.keepingAnAdmin(tenantId, affected, () => this.rules.deleteLink(tenantId, subject, roleSubject(name))),
+      );
       if (!removed) throw AppException.notFound('Role assignment');
       await this.audit.record({
         action: 'role.unassign',

@@ -7,6 +7,7 @@ import { TenantsModule } from '../tenants/tenants.module';
 import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
 import { AccountController } from './account.controller';
+import { AdminRecoveryService } from './admin-recovery.service';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -37,6 +38,7 @@ import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { ACCESS_TOKEN_KEY, JWT_ALGORITHM, TokenService, accessTokenKey } from './token.service';
 import { TokensRepository } from './tokens.repository';
+import { UserSessionsModule } from './user-sessions.module';
 
 /**
  * Authentication: registration, password and OIDC sign-in, sessions with rotating refresh tokens,
@@ -56,11 +58,13 @@ import { TokensRepository } from './tokens.repository';
     UsersModule,
     TenantsModule,
     AccessModule,
+    UserSessionsModule,
   ],
   controllers: [AuthController, MeCredentialsController, AccountController, MePasswordController, OidcController, TenantInvitationsController, TenantOnboardingController],
   providers: [
     { provide: ACCESS_TOKEN_KEY, inject: [AppConfig], useFactory: accessTokenKey },
     AuthService,
+    AdminRecoveryService,
     RegistrationService,
     TenantInvitationsService,
     TenantInvitationsRepository,

@@ -58,6 +58,8 @@ export class AuthenticatorService {
     if (!isAccessClaims(verified)) throw refused('The access token is malformed, expired or not signed by this server.');
     const row = await this.principals.findForAccessToken(verified.sub, verified.sid);
     if (!row || row.tenant_id !== verified.tid) throw refused('The access token belongs to no user.');
+    // Blocking or disabling revokes the user's tokens: the account's state is the better answer.
+    refuseBlockedOrDisabled(row);
     if (row.token_version !== verified.ver || row.session_revoked) throw refused('The access token was revoked.', 'token-revoked');
     const exp = (verified as { exp?: unknown }).exp;
     const principal: Principal = {
@@ -82,9 +84,7 @@ export class AuthenticatorService {
   }
 
   private accept(principal: Principal, row: UserPrincipalRow, options: AuthenticateOptions): Principal {
-    const account = principalAccount(row);
-    if (account.refusal === 'blocked') throw refused('The account is blocked.', 'account-blocked');
-    if (account.refusal === 'disabled') throw refused('The account is disabled.', 'account-disabled');
+    const account = refuseBlockedOrDisabled(row);
     if (!account.tenantActive) throw refused('The tenant is disabled.', 'tenant-disabled');
     if (this.due(`u:${row.id}`)) void this.users.touchLastSeen(row.id).catch(() => undefined);
     if (options.rememberForRequest) this.authenticated.remember(principal, row);
@@ -99,4 +99,12 @@ export class AuthenticatorService {
     this.touched.set(key, now);
     return true;
   }
+}
+
+/** The account of a principal row; 401 `account-blocked` / `account-disabled` when it may not act. */
+function refuseBlockedOrDisabled(row: UserPrincipalRow): ReturnType<typeof principalAccount> {
+  const account = principalAccount(row);
+  if (account.refusal === 'blocked') throw refused('The account is blocked.', 'account-blocked');
+  if (account.refusal === 'disabled') throw refused('The account is disabled.', 'account-disabled');
+  return account;
 }

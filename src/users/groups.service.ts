@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
+import { assertMayActOn } from '../common/auth/platform-admins';
 import type { Principal } from '../common/auth/principal';
 import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
@@ -10,6 +11,10 @@ import { GroupEntity } from './entities/group.entity';
 import { GroupsRepository } from './groups.repository';
 import { UsersRepository } from './users.repository';
 
+/**
+ * Groups of a tenant and their members. Only platform admins change a platform admin's group
+ * memberships, or delete a group when that lowers a platform admin's rights.
+ */
 @Injectable()
 export class GroupsService {
   constructor(
@@ -59,7 +64,7 @@ export class GroupsService {
   async remove(principal: Principal, id: string): Promise<void> {
     await this.transactions.run(async () => {
       const group = await this.lock(principal.tenantId, id);
-      await this.access.removeGroup(principal.tenantId, id);
+      await this.access.sparingPlatformAdmins(principal, principal.tenantId, () => this.access.removeGroup(principal.tenantId, id));
       await this.groups.delete(principal.tenantId, id);
       await this.audit.record({ action: 'group.delete', resourceType: 'group', resourceId: id, oldValue: { name: group.name } });
     });
@@ -81,6 +86,7 @@ export class GroupsService {
       await this.lock(principal.tenantId, groupId);
       const user = await this.users.findInTenant(principal.tenantId, userId);
       if (!user) throw AppException.notFound('User');
+      assertMayActOn(principal, user);
       if (!(await this.groups.addMember(principal.tenantId, groupId, userId))) throw AppException.conflict('The user is already a member.', 'already-a-member');
       await this.access.addGroupMember(principal.tenantId, groupId, userId);
       await this.audit.record({ action: 'group.member.add', resourceType: 'group', resourceId: groupId, newValue: { userId } });
@@ -91,6 +97,8 @@ export class GroupsService {
   async removeMember(principal: Principal, groupId: string, userId: string): Promise<void> {
     await this.transactions.run(async () => {
       await this.lock(principal.tenantId, groupId);
+      const user = await this.users.findInTenant(principal.tenantId, userId);
+      if (user) assertMayActOn(principal, user);
       if (!(await this.groups.removeMember(principal.tenantId, groupId, userId))) throw AppException.notFound('Group member');
       await this.access.removeGroupMember(principal.tenantId, groupId, userId);
       await this.audit.record({ action: 'group.member.remove', resourceType: 'group', resourceId: groupId, oldValue: { userId } });

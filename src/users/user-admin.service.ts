@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService, lastAdmin } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
+import { assertMayActOn } from '../common/auth/platform-admins';
 import type { PlatformRole, Principal } from '../common/auth/principal';
+import { UserSessions } from '../common/auth/user-sessions';
 import { scopedTenant } from '../common/auth/tenant-scope';
 import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
@@ -16,8 +18,9 @@ import { UsersService } from './users.service';
 
 /**
  * What tenant admins do to the users of their own tenant (`/users`), and platform admins to the
- * users of any tenant (`?tenantId=`). Nobody acts on itself here, and no change leaves a tenant
- * that has an admin without an active one (409 `last-admin`).
+ * users of any tenant (`?tenantId=`). Nobody acts on itself here, no change leaves a tenant
+ * that has an admin without an active one (409 `last-admin`), and only platform admins act on a
+ * platform admin (403 `platform-admin-protected`).
  */
 @Injectable()
 export class UserAdminService {
@@ -29,6 +32,7 @@ export class UserAdminService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly tenants: TenantsService,
+    private readonly sessions: UserSessions,
   ) {}
 
   async list(principal: Principal, query: UserQueryDto): Promise<Page<UserDto>> {
@@ -60,6 +64,7 @@ export class UserAdminService {
       await this.assertAnotherActiveAdmin(u);
       u.isBlocked = true;
       u.blockedReason = dto.reason ?? null;
+      await this.endSessions(u, 'blocked');
       this.events.emit('user.blocked', { tenantId: u.tenantId, userId: u.id });
     });
   }
@@ -76,6 +81,7 @@ export class UserAdminService {
       if (disabled) await this.assertAnotherActiveAdmin(u);
       u.disabledSince = disabled ? (u.disabledSince ?? new Date()) : null;
       u.isActive = !disabled;
+      if (disabled) await this.endSessions(u, 'disabled');
       if (disabled) this.events.emit('user.disabled', { tenantId: u.tenantId, userId: u.id });
     });
   }
@@ -99,7 +105,7 @@ export class UserAdminService {
     if (id === principal.userId) throw AppException.conflict('You cannot change your own tenant role.', 'self-change');
     const tenantId = await this.tenantOf(principal, requestedTenant);
     return this.transactions.run(async () => {
-      const user = await this.lock(tenantId, id);
+      const user = await this.lockForChange(principal, tenantId, id);
       const before = await this.access.getUserRoles(tenantId, id);
       if (role !== 'admin') await this.assertAnotherActiveAdmin(user);
       await this.access.setUserRole(tenantId, user.id, role);
@@ -114,7 +120,7 @@ export class UserAdminService {
     if (id === principal.userId) throw AppException.conflict('You cannot delete yourself.', 'self-change');
     const tenantId = await this.tenantOf(principal, requestedTenant);
     await this.transactions.run(async () => {
-      const user = await this.lock(tenantId, id);
+      const user = await this.lockForChange(principal, tenantId, id);
       await this.assertAnotherActiveAdmin(user);
       await this.access.removeUser(tenantId, id);
       await this.users.delete(tenantId, id);
@@ -130,13 +136,24 @@ export class UserAdminService {
     if (id === principal.userId && action !== 'auth.unlock') throw AppException.conflict('You cannot do this to yourself.', 'self-change');
     const tenantId = await this.tenantOf(principal, requestedTenant);
     return this.transactions.run(async () => {
-      const user = await this.lock(tenantId, id);
+      const user = await this.lockForChange(principal, tenantId, id);
       const before = adminStateOf(user);
       await change(user);
       const saved = await this.users.save(user);
       await this.audit.record({ action, resourceType: 'user', resourceId: id, tenantId, oldValue: before, newValue: adminStateOf(saved) });
       return toUserDto(saved, await this.access.getUserRoles(saved.tenantId, saved.id));
     });
+  }
+
+  /**
+   * Ends every session of a user being blocked or disabled, in the change's transaction: its
+   * refresh tokens are revoked and (token version) its access tokens, so that unblocking or
+   * re-enabling it brings none of them back. Its API keys are refused while it is blocked or
+   * disabled and work again afterwards (docs/authentication.md).
+   */
+  private async endSessions(user: UserEntity, reason: 'blocked' | 'disabled'): Promise<void> {
+    user.tokenVersion += 1;
+    await this.sessions.revokeAll(user.tenantId, user.id, reason);
   }
 
   /** The tenant the request acts in (the caller's, or one a platform admin names, which must exist). */
@@ -157,9 +174,11 @@ export class UserAdminService {
     if ((await this.users.countActive(user.tenantId, others)) === 0) throw lastAdmin();
   }
 
-  private async lock(tenantId: string, id: string): Promise<UserEntity> {
+  /** Locks the user a change is about: 404 when the tenant has none, 403 when it is a platform admin and the caller is not. */
+  private async lockForChange(principal: Principal, tenantId: string, id: string): Promise<UserEntity> {
     const user = await this.users.lockInTenant(tenantId, id);
     if (!user) throw AppException.notFound('User');
+    assertMayActOn(principal, user);
     return user;
   }
 

@@ -12,8 +12,10 @@ import { UserAdminService } from './user-admin.service';
 const UserPage = PageOf(UserDto);
 
 /**
- * Users of the caller's tenant: the directory, and what tenant admins do to accounts. Platform
- * admins act in any tenant with `?tenantId=` (others get 403 for a tenant not theirs).
+ * Users of the caller's tenant as admins see them (`users:manage`: e-mail, roles, status, lock,
+ * last login), and what tenant admins do to accounts; members have the directory
+ * (`/users/directory`). Platform admins act in any tenant with `?tenantId=` (others get 403 for a
+ * tenant not theirs); only platform admins act on a platform admin.
  */
 @ApiTags('users')
 @Controller('users')
@@ -21,7 +23,7 @@ export class UsersController {
   constructor(private readonly users: UserAdminService) {}
 
   @Get()
-  @Endpoint({ summary: "List the users of the caller's tenant (platform admins: of any tenant)", access: ['users', 'read'], ok: UserPage, problems: [404] })
+  @Endpoint({ summary: "List the users of the caller's tenant with their admin fields (platform admins: of any tenant)", access: ['users', 'manage'], ok: UserPage, problems: [404] })
   listUsers(@CurrentPrincipal() p: Principal, @Query() query: UserQueryDto): Promise<Page<UserDto>> {
     return this.users.list(p, query);
   }
@@ -33,7 +35,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  @Endpoint({ summary: 'Get a user', access: ['users', 'read'], ok: UserDto, problems: [404] })
+  @Endpoint({ summary: 'Get a user with its admin fields', access: ['users', 'manage'], ok: UserDto, problems: [404] })
   getUser(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Query() scope: TenantScopeQueryDto): Promise<UserDto> {
     return this.users.get(p, id, scope.tenantId);
   }

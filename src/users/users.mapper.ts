@@ -1,5 +1,5 @@
 import type { UserAccount, UserRefusal, UserSummary } from './user-account';
-import type { UserDto, UserSettingsDto, UserStatus } from './dto/user.dto';
+import type { UserDirectoryEntryDto, UserDto, UserSettingsDto, UserStatus } from './dto/user.dto';
 import type { UserSettingsEntity } from './entities/user-settings.entity';
 import type { UserEntity } from './entities/user.entity';
 
@@ -34,6 +34,10 @@ export function toUserAccount(u: UserEntity): UserAccount {
 
 export function toUserSummary(u: UserEntity): UserSummary {
   return { id: u.id, username: u.username, displayName: u.displayName };
+}
+
+export function toUserDirectoryEntryDto(u: UserEntity): UserDirectoryEntryDto {
+  return { id: u.id, displayName: u.displayName, avatarUrl: u.avatarUrl };
 }
 
 /** `tenantRoles`: the user's roles in its tenant (AccessService.getRolesOfUsers). */

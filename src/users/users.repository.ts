@@ -3,12 +3,15 @@ import { In, Repository } from 'typeorm';
 import { Transactions } from '../common/database/transactions';
 import { queryReturning } from '../common/database/sql';
 import { pageByCreatedAt } from '../common/pagination/pagination';
-import { UserQueryDto } from './dto/user.dto';
+import { UserDirectoryQueryDto, UserQueryDto } from './dto/user.dto';
 import { UserSettingsEntity } from './entities/user-settings.entity';
 import { UserEntity } from './entities/user.entity';
 
 /** The user columns another module may change through UsersService (sign-in bookkeeping, verification). */
 export type UserBookkeeping = Partial<Pick<UserEntity, 'failedLoginAttempts' | 'lockedUntil' | 'lastLoginAt' | 'emailVerified' | 'emailVerifiedAt'>>;
+
+/** An ILIKE pattern for a substring, its wildcards escaped. */
+const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** `users` and `user_settings`, in the caller's transaction when one is open. */
 @Injectable()
@@ -68,11 +71,15 @@ export class UsersRepository {
     return this.users.exists({ where: { role: 'admin' } });
   }
 
+  /** The ids of the tenant's platform admins. */
+  async findPlatformAdminIds(tenantId: string): Promise<string[]> {
+    const rows = await this.users.find({ select: { id: true }, where: { tenantId, role: 'admin' } });
+    return rows.map((u) => u.id);
+  }
+
   findPage(tenantId: string, query: UserQueryDto): Promise<UserEntity[]> {
     const qb = this.users.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
-    if (query.q) {
-      qb.andWhere(`(u.email ILIKE :q OR u.username ILIKE :q OR u.display_name ILIKE :q)`, { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    }
+    if (query.q) qb.andWhere(`(u.email ILIKE :q OR u.username ILIKE :q OR u.display_name ILIKE :q)`, { q: containing(query.q) });
     switch (query.status) {
       case 'blocked':
         qb.andWhere('u.is_blocked');
@@ -87,6 +94,13 @@ export class UsersRepository {
         qb.andWhere('NOT u.is_blocked AND u.disabled_since IS NULL AND (u.locked_until IS NULL OR u.locked_until <= now())');
         break;
     }
+    return pageByCreatedAt(qb, 'u', query).getMany();
+  }
+
+  /** A page of the directory: the tenant's users, `q` matching the display name only (members must not probe e-mail addresses). */
+  findDirectoryPage(tenantId: string, query: UserDirectoryQueryDto): Promise<UserEntity[]> {
+    const qb = this.users.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
+    if (query.q) qb.andWhere('u.display_name ILIKE :q', { q: containing(query.q) });
     return pageByCreatedAt(qb, 'u', query).getMany();
   }
 

@@ -5,10 +5,11 @@ import { assertPasswordPolicy, hashPassword } from '../common/crypto/password';
 import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
 import { DomainEvents } from '../common/events/domain-events';
-import { UserDto } from './dto/user.dto';
+import { Page, createdAtCursor, toPage } from '../common/pagination/pagination';
+import { UserDirectoryEntryDto, UserDirectoryQueryDto, UserDto } from './dto/user.dto';
 import { NewUser, UserAccount, UserSummary } from './user-account';
 import type { TokensRevokedReason } from './users.events';
-import { toUserAccount, toUserDto, toUserSummary } from './users.mapper';
+import { adminStateOf, toUserAccount, toUserDirectoryEntryDto, toUserDto, toUserSummary } from './users.mapper';
 import { UsersRepository } from './users.repository';
 
 /** A lock just put on an account (UsersService.lockAccount). */
@@ -75,6 +76,19 @@ export class UsersService {
     const user = await this.users.findInTenant(tenantId, id);
     if (!user) throw AppException.notFound('User');
     return toUserDto(user, await this.access.getUserRoles(user.tenantId, user.id));
+  }
+
+  /** A page of the tenant's directory (`GET /users/directory`): who is there, no admin fields. */
+  async directory(tenantId: string, query: UserDirectoryQueryDto): Promise<Page<UserDirectoryEntryDto>> {
+    const rows = await this.users.findDirectoryPage(tenantId, query);
+    return toPage(rows, query.limit, toUserDirectoryEntryDto, createdAtCursor);
+  }
+
+  /** One directory entry of the tenant (404 when there is none). */
+  async directoryEntry(tenantId: string, id: string): Promise<UserDirectoryEntryDto> {
+    const user = await this.users.findInTenant(tenantId, id);
+    if (!user) throw AppException.notFound('User');
+    return toUserDirectoryEntryDto(user);
   }
 
   // ---- creation ------------------------------------------------------------------------------
@@ -164,6 +178,28 @@ export class UsersService {
       await this.users.save(user);
       await this.audit.record({ action: 'user.password.change', resourceType: 'user', resourceId: userId, tenantId: user.tenantId, actorId: userId });
       this.events.emit('user.tokens-revoked', { tenantId: user.tenantId, userId, reason: 'password-changed' });
+    });
+  }
+
+  /**
+   * The operator's recovery of a platform admin (`npm run admin:recover`): unblocked, enabled, the
+   * lockout cleared, the platform role `admin`, every access token issued before revoked, and the
+   * password replaced when one is given (checked against the policy). Returns the account before
+   * and after, as the audit log keeps admin changes. In the caller's transaction.
+   */
+  async restorePlatformAdmin(userId: string, password?: string): Promise<{ before: Record<string, unknown>; after: Record<string, unknown> }> {
+    return this.transactions.run(async () => {
+      const user = await this.users.lockById(userId);
+      if (!user) throw AppException.notFound('User');
+      const before = adminStateOf(user);
+      if (password !== undefined) {
+        assertPasswordPolicy(password, user);
+        user.passwordHash = await hashPassword(password);
+      }
+      Object.assign(user, { role: 'admin', isBlocked: false, blockedReason: null, disabledSince: null, isActive: true });
+      Object.assign(user, { lockedUntil: null, failedLoginAttempts: 0, lockoutCount: 0, tokenVersion: user.tokenVersion + 1 });
+      const saved = await this.users.save(user);
+      return { before, after: adminStateOf(saved) };
     });
   }
 

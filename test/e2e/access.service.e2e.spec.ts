@@ -20,6 +20,8 @@ describe('access (services on a real database)', () => {
   let transactions: Transactions;
 
   const principal = (tenantId: string, userId: string): Principal => ({ tenantId, userId, role: 'user', via: 'access-token' });
+  /** A tenant admin of `tenantId` calling the policy API (the services take the caller). */
+  const actor = (tenantId: string): Principal => principal(tenantId, randomUUID());
   const tx = <T>(fn: () => Promise<T>): Promise<T> => transactions.run(fn);
   const newTenant = async (): Promise<string> => {
     const tenantId = randomUUID();
@@ -82,7 +84,7 @@ describe('access (services on a real database)', () => {
     it('lets a direct deny win over an allow through a role', async () => {
       const t = await newTenant();
       const u = await newUser(t, 'member');
-      await policies.create(t, { subject: `user:${u}`, object: 'rooms', action: 'delete', effect: 'deny' });
+      await policies.create(actor(t), { subject: `user:${u}`, object: 'rooms', action: 'delete', effect: 'deny' });
       expect(await access.enforce(principal(t, u), 'rooms', 'read')).toBe(true);
       expect(await access.enforce(principal(t, u), 'rooms', 'delete')).toBe(false);
     });
@@ -93,10 +95,10 @@ describe('access (services on a real database)', () => {
       const group = randomUUID();
       expect(await access.enforce(principal(t, u), 'files', 'read')).toBe(false);
       await tx(() => access.addGroupMember(t, group, u));
-      await roles.addAssignment(t, 'member', { subject: `group:${group}` });
+      await roles.addAssignment(actor(t), 'member', { subject: `group:${group}` });
       expect(await access.enforce(principal(t, u), 'files', 'create')).toBe(true);
       expect(await access.getUserRoles(t, u)).toEqual(['member']);
-      await policies.create(t, { subject: `group:${group}`, object: 'files', action: '*', effect: 'deny' });
+      await policies.create(actor(t), { subject: `group:${group}`, object: 'files', action: '*', effect: 'deny' });
       expect(await access.enforce(principal(t, u), 'files', 'read')).toBe(false);
       expect(await access.enforce(principal(t, u), 'rooms', 'read')).toBe(true);
       await tx(() => access.removeGroupMember(t, group, u));
@@ -107,8 +109,8 @@ describe('access (services on a real database)', () => {
     it('matches `*` objects and actions', async () => {
       const t = await newTenant();
       await roles.create(t, { name: 'reader' });
-      await policies.create(t, { subject: 'role:reader', object: '*', action: 'read', effect: 'allow' });
-      await policies.create(t, { subject: 'role:reader', object: 'jobs', action: '*', effect: 'allow' });
+      await policies.create(actor(t), { subject: 'role:reader', object: '*', action: 'read', effect: 'allow' });
+      await policies.create(actor(t), { subject: 'role:reader', object: 'jobs', action: '*', effect: 'allow' });
       const u = await newUser(t, 'reader');
       expect(await access.enforce(principal(t, u), 'audit-logs', 'read')).toBe(true);
       expect(await access.enforce(principal(t, u), 'audit-logs', 'delete')).toBe(false);
@@ -121,7 +123,7 @@ describe('access (services on a real database)', () => {
       const u = await newUser(t, 'admin');
       const group = randomUUID();
       await tx(() => access.addGroupMember(t, group, u));
-      await roles.addAssignment(t, 'guest', { subject: `group:${group}` });
+      await roles.addAssignment(actor(t), 'guest', { subject: `group:${group}` });
       expect(await access.getUserRoles(t, u)).toEqual(['admin', 'guest']);
       await tx(() => access.setUserRole(t, u, 'member'));
       expect(await access.getUserRoles(t, u)).toEqual(['guest', 'member']);
@@ -140,8 +142,8 @@ describe('access (services on a real database)', () => {
       const u = await newUser(t, 'member');
       const group = randomUUID();
       await tx(() => access.addGroupMember(t, group, u));
-      await policies.create(t, { subject: `group:${group}`, object: 'jobs', action: 'read', effect: 'allow' });
-      await policies.create(t, { subject: `user:${u}`, object: 'tariffs', action: 'update', effect: 'allow' });
+      await policies.create(actor(t), { subject: `group:${group}`, object: 'jobs', action: 'read', effect: 'allow' });
+      await policies.create(actor(t), { subject: `user:${u}`, object: 'tariffs', action: 'update', effect: 'allow' });
       expect(await access.enforce(principal(t, u), 'jobs', 'read')).toBe(true);
       await tx(() => access.removeGroup(t, group));
       expect(await access.enforce(principal(t, u), 'jobs', 'read')).toBe(false);
@@ -189,8 +191,8 @@ describe('access (services on a real database)', () => {
       const userOfA = await newUser(a, 'guest');
       // B makes A's user an admin and allows it everything: in B only.
       await tx(() => access.setUserRole(b, userOfA, 'admin'));
-      await policies.create(b, { subject: `user:${userOfA}`, object: '*', action: '*', effect: 'allow' });
-      await roles.addAssignment(b, 'member', { subject: `user:${userOfA}` });
+      await policies.create(actor(b), { subject: `user:${userOfA}`, object: '*', action: '*', effect: 'allow' });
+      await roles.addAssignment(actor(b), 'member', { subject: `user:${userOfA}` });
       expect(await access.enforce(principal(a, userOfA), 'rooms', 'create')).toBe(false);
       expect(await access.enforce(principal(a, userOfA), 'policies', 'manage')).toBe(false);
       expect(await access.getUserRoles(a, userOfA)).toEqual(['guest']);
@@ -200,12 +202,12 @@ describe('access (services on a real database)', () => {
     it("lists only the tenant's policies and answers another tenant's id with 404", async () => {
       const a = await newTenant();
       const b = await newTenant();
-      const ofA = await policies.create(a, { subject: 'role:guest', object: 'jobs', action: 'read', effect: 'allow' });
+      const ofA = await policies.create(actor(a), { subject: 'role:guest', object: 'jobs', action: 'read', effect: 'allow' });
       const listB = await policies.list(b, { limit: 100 });
       expect(listB.items.map((p) => p.id)).not.toContain(ofA.id);
       expect(listB.items.every((p) => !(p.object === 'jobs' && p.subject === 'role:guest'))).toBe(true);
-      await expect(policies.delete(b, ofA.id)).rejects.toMatchObject({ status: 404 });
-      await expect(policies.delete(b, 2_000_000_000)).rejects.toMatchObject({ status: 404 });
+      await expect(policies.delete(actor(b), ofA.id)).rejects.toMatchObject({ status: 404 });
+      await expect(policies.delete(actor(b), 2_000_000_000)).rejects.toMatchObject({ status: 404 });
       expect((await policies.list(a, { limit: 100, object: 'jobs' })).items).toEqual([ofA]);
     });
   });
@@ -227,9 +229,9 @@ describe('access (services on a real database)', () => {
     it('refuses a duplicate policy (409) and a policy for an unknown role (400)', async () => {
       const t = await newTenant();
       const rule = { subject: 'role:member', object: 'jobs', action: 'read', effect: 'allow' } as const;
-      await policies.create(t, rule);
-      await expect(policies.create(t, rule)).rejects.toMatchObject({ status: 409 });
-      await expect(policies.create(t, { ...rule, subject: 'role:nobody' })).rejects.toMatchObject({ status: 400, errors: [{ field: 'subject' }] });
+      await policies.create(actor(t), rule);
+      await expect(policies.create(actor(t), rule)).rejects.toMatchObject({ status: 409 });
+      await expect(policies.create(actor(t), { ...rule, subject: 'role:nobody' })).rejects.toMatchObject({ status: 400, errors: [{ field: 'subject' }] });
     });
 
     it('explains decisions by naming the rule', async () => {
@@ -238,7 +240,7 @@ describe('access (services on a real database)', () => {
       const allowed = await policies.check(t, { subject: `user:${u}`, object: 'rooms', action: 'create' });
       expect(allowed).toMatchObject({ allowed: true, decidedBy: { subject: 'role:member', object: 'rooms', action: '*', effect: 'allow' } });
       expect(allowed.reason).toContain('through role:member');
-      const deny = await policies.create(t, { subject: `user:${u}`, object: 'rooms', action: 'create', effect: 'deny' });
+      const deny = await policies.create(actor(t), { subject: `user:${u}`, object: 'rooms', action: 'create', effect: 'deny' });
       const denied = await policies.check(t, { subject: `user:${u}`, object: 'rooms', action: 'create' });
       expect(denied).toMatchObject({ allowed: false, decidedBy: deny });
       const none = await policies.check(t, { subject: `user:${u}`, object: 'jobs', action: 'read' });
@@ -250,13 +252,13 @@ describe('access (services on a real database)', () => {
       const t = await newTenant();
       expect(await roles.create(t, { name: 'auditor' })).toEqual({ name: 'auditor', builtIn: false, policies: 0, members: 0 });
       await expect(roles.create(t, { name: 'auditor' })).rejects.toMatchObject({ status: 409 });
-      await policies.create(t, { subject: 'role:auditor', object: 'audit-logs', action: 'read', effect: 'allow' });
+      await policies.create(actor(t), { subject: 'role:auditor', object: 'audit-logs', action: 'read', effect: 'allow' });
       const u = await newUser(t, 'auditor');
       expect((await roles.list(t)).find((r) => r.name === 'auditor')).toEqual({ name: 'auditor', builtIn: false, policies: 1, members: 1 });
       expect(await access.enforce(principal(t, u), 'audit-logs', 'read')).toBe(true);
-      await expect(roles.delete(t, 'admin')).rejects.toMatchObject({ status: 409 });
-      await expect(roles.delete(t, 'ghost')).rejects.toMatchObject({ status: 404 });
-      await roles.delete(t, 'auditor');
+      await expect(roles.delete(actor(t), 'admin')).rejects.toMatchObject({ status: 409 });
+      await expect(roles.delete(actor(t), 'ghost')).rejects.toMatchObject({ status: 404 });
+      await roles.delete(actor(t), 'auditor');
       expect(await access.enforce(principal(t, u), 'audit-logs', 'read')).toBe(false);
       expect((await roles.list(t)).map((r) => r.name)).toEqual(['admin', 'guest', 'member']);
       expect((await policies.list(t, { limit: 100, subject: 'role:auditor' })).items).toEqual([]);
@@ -266,25 +268,25 @@ describe('access (services on a real database)', () => {
       const t = await newTenant();
       const u = randomUUID();
       const g = randomUUID();
-      await roles.addAssignment(t, 'member', { subject: `user:${u}` });
-      await roles.addAssignment(t, 'member', { subject: `group:${g}` });
-      await expect(roles.addAssignment(t, 'member', { subject: `user:${u}` })).rejects.toMatchObject({ status: 409 });
-      await expect(roles.addAssignment(t, 'ghost', { subject: `user:${u}` })).rejects.toMatchObject({ status: 404 });
+      await roles.addAssignment(actor(t), 'member', { subject: `user:${u}` });
+      await roles.addAssignment(actor(t), 'member', { subject: `group:${g}` });
+      await expect(roles.addAssignment(actor(t), 'member', { subject: `user:${u}` })).rejects.toMatchObject({ status: 409 });
+      await expect(roles.addAssignment(actor(t), 'ghost', { subject: `user:${u}` })).rejects.toMatchObject({ status: 404 });
       const page = await roles.listAssignments(t, 'member', { limit: 1 });
       expect(page.items).toEqual([{ role: 'member', subject: `user:${u}`, subjectType: 'user' }]);
       const rest = await roles.listAssignments(t, 'member', { limit: 10, cursor: page.nextCursor! });
       expect(rest).toEqual({ items: [{ role: 'member', subject: `group:${g}`, subjectType: 'group' }], nextCursor: null });
-      await roles.removeAssignment(t, 'member', `user:${u}`);
-      await expect(roles.removeAssignment(t, 'member', `user:${u}`)).rejects.toMatchObject({ status: 404 });
+      await roles.removeAssignment(actor(t), 'member', `user:${u}`);
+      await expect(roles.removeAssignment(actor(t), 'member', `user:${u}`)).rejects.toMatchObject({ status: 404 });
       expect(await access.getUserRoles(t, u)).toEqual([]);
     });
 
     it('writes an audit entry for every change, in the tenant', async () => {
       const t = await newTenant();
-      const created = await policies.create(t, { subject: 'role:guest', object: 'jobs', action: 'read', effect: 'allow' });
-      await policies.delete(t, created.id);
+      const created = await policies.create(actor(t), { subject: 'role:guest', object: 'jobs', action: 'read', effect: 'allow' });
+      await policies.delete(actor(t), created.id);
       await roles.create(t, { name: 'ops' });
-      await roles.addAssignment(t, 'ops', { subject: `user:${randomUUID()}` });
+      await roles.addAssignment(actor(t), 'ops', { subject: `user:${randomUUID()}` });
       const rows: Array<{ action: string; resource_id: string }> = await app.app.get(DataSource).query(
         'SELECT action, resource_id FROM audit_logs WHERE tenant_id = $1 ORDER BY id',
         [t],

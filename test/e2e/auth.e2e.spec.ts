@@ -146,7 +146,9 @@ describe('auth: registration, login, tokens', () => {
     expectProblem(await http.get(app.api('/me'), { token: user.accessToken }), 401, 'account-blocked');
     expectProblem(await http.post(app.api('/auth/login'), { login: user.username, password: TEST_PASSWORD }), 403, 'account-blocked');
     expect((await http.post(app.api(`/users/${user.id}/unblock`), {}, { token: admin.accessToken })).status).toBe(200);
-    expect((await http.get(app.api('/me'), { token: user.accessToken })).status).toBe(200);
+    // Blocking ended its sessions: unblocking brings back none of its tokens, a new sign-in works.
+    expectProblem(await http.get(app.api('/me'), { token: user.accessToken }), 401, 'token-revoked');
+    expect((await http.get(app.api('/me'), { token: (await login(app, user.username, TEST_PASSWORD)).accessToken })).status).toBe(200);
   });
 
   it('refuses a disabled or deleted user with a live token', async () => {

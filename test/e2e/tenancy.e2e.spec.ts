@@ -77,7 +77,8 @@ describe('tenant isolation: users, groups, audit log', () => {
     expectProblem(await http.post(app.api(`/users/${adminA.id}/block`), {}, { token: memberA.accessToken }), 403);
     expectProblem(await http.get(app.api('/audit-logs'), { token: memberA.accessToken }), 403);
     expectProblem(await http.post(app.api('/groups'), { name: 'x' }, { token: memberA.accessToken }), 403);
-    expect((await http.get(app.api('/users'), { token: memberA.accessToken })).status).toBe(200);
+    expectProblem(await http.get(app.api('/users'), { token: memberA.accessToken }), 403);
+    expect((await http.get(app.api('/users/directory'), { token: memberA.accessToken })).status).toBe(200);
     expectProblem(await http.get(app.api('/tenants'), { token: adminA.accessToken }), 403);
     expectProblem(await http.post(app.api('/tenants'), { name: 'x', slug: 'x-y' }, { token: adminA.accessToken }), 403);
     expect((await http.get(app.api('/tenants/current'), { token: adminA.accessToken })).body.id).toBe(adminA.tenantId);

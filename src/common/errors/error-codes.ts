@@ -88,6 +88,8 @@ export const ERROR_CODES = [
   'slug-taken',
   'default-tenant',
   'tenant-disabled',
+  /** Only platform admins act on a platform admin (or change rules that lower its rights). */
+  'platform-admin-protected',
 
   // ---- authorization (policies and roles) ---------------------------------------------------------
   'policy-exists',

@@ -34,6 +34,21 @@ export class UserDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
+/**
+ * A user as the directory shows it to every member of the tenant (`users:read`): who someone is,
+ * nothing an admin manages (e-mail, roles, status, lock, last login are in UserDto, for `users:manage`).
+ */
+export class UserDirectoryEntryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
+  @ApiProperty({ nullable: true, type: String }) avatarUrl!: string | null;
+}
+
+export class UserDirectoryQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Matches the display name (case-insensitive substring).' })
+  @IsOptional() @IsString() @MaxLength(100) q?: string;
+}
+
 /** The profile fields a user may change on itself. */
 export class UpdateProfileDto {
   @IsOptional() @Transform(trim) @IsString() @Length(1, 100) displayName?: string;
