@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { SecretBox } from './crypto/crypto';
 import { DatabaseModule } from './database/database.module';
+import { EgressModule } from './egress/egress.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { EventsModule } from './events/events.module';
 import { createValidationPipe } from './errors/validation';
@@ -45,7 +46,7 @@ function sharedThrottlerStorage(redis: Redis, config: AppConfig, metrics: Metric
 /**
  * The shared layer every domain module builds on: configuration, logging,
  * database and transactions, the domain event bus, Redis, rate limits, health,
- * metrics, the global error filter and the validation pipe.
+ * metrics, the egress guard for outgoing requests, the global error filter and the validation pipe.
  */
 @Module({})
 export class CoreModule {
@@ -72,6 +73,7 @@ export class CoreModule {
         }),
         HealthModule,
         MetricsModule,
+        EgressModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,3 +1,4 @@
+import { parseEgressAllowEntry } from '../egress/egress-policy';
 import { EnvParser, bool, byteSize, int, list, oneOf, str, trustProxy, url } from './env-parsers';
 
 export interface EnvVar<T> {
@@ -90,6 +91,13 @@ export const ENV_SCHEMA = {
     'AES-256-GCM key for secrets at rest (OIDC client secrets, streaming keys, provider API keys), base64 of 32 bytes. Required in production; generated under `DATA_DIR/secrets.json` otherwise.',
     true,
   ),
+  EGRESS_ALLOW: v(
+    list(parseEgressAllowEntry),
+    '',
+    'Destinations the server may fetch although they are not public addresses (OIDC issuers and their endpoints): comma-separated CIDR ranges (`10.0.0.0/8`), addresses with an optional port (`127.0.0.1`, `[::1]:8080`) or host names with an optional port (`idp.internal:8443`). Empty: only public unicast addresses; loopback, private, CGNAT, link-local, ULA, multicast and cloud metadata addresses are refused.',
+  ),
+  EGRESS_MAX_RESPONSE_BYTES: v(byteSize(1024, 1024 ** 3), '1mb', 'Largest response body the server reads from a configured URL (OIDC discovery documents, key sets, token responses); a longer one is cut off.'),
+  EGRESS_TIMEOUT_MS: v(int(100, 600_000), '10000', 'Longest time a request to a configured URL may take, redirects and body included.'),
   ACCESS_TOKEN_TTL_SECONDS: v(int(30, 86_400), '900', 'Lifetime of an access token.'),
   REFRESH_TOKEN_TTL_DAYS: v(int(1, 365), '30', 'Lifetime of a refresh token (each use rotates it).'),
   REGISTRATION_ENABLED: v(bool, 'true', 'Allow self-registration through `POST /api/v1/auth/register`.'),
