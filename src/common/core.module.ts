@@ -4,7 +4,7 @@ import { ThrottlerModule, seconds } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
-import { SecretBox } from './crypto/crypto';
+import { KeyRing, SecretBox } from './crypto/crypto';
 import { DatabaseModule } from './database/database.module';
 import { EgressModule } from './egress/egress.module';
 import { ProblemFilter } from './errors/problem.filter';
@@ -30,9 +30,11 @@ class ConfigModule {
       module: ConfigModule,
       providers: [
         { provide: AppConfig, useValue: config },
-        { provide: SecretBox, useFactory: () => new SecretBox(config.encryptionKey) },
+        { provide: KeyRing, useFactory: () => new KeyRing(config.encryptionKey, config.previousEncryptionKeys) },
+        // Secrets at rest, the most common use; other uses ask the KeyRing for their own box.
+        { provide: SecretBox, inject: [KeyRing], useFactory: (keys: KeyRing) => keys.box('secrets-at-rest') },
       ],
-      exports: [AppConfig, SecretBox],
+      exports: [AppConfig, KeyRing, SecretBox],
     };
   }
 }

@@ -10,10 +10,11 @@ export interface EnvVar<T> {
   readonly secret?: boolean;
 }
 
-const v = <T>(parse: EnvParser<T>, defaultValue: string, description: string): EnvVar<T> => ({
+const v = <T>(parse: EnvParser<T>, defaultValue: string, description: string, secret = false): EnvVar<T> => ({
   parse,
   default: defaultValue,
   description,
+  secret,
 });
 const optional = <T>(parse: EnvParser<T>, description: string, secret = false): EnvVar<T | undefined> => ({
   parse,
@@ -21,6 +22,8 @@ const optional = <T>(parse: EnvParser<T>, description: string, secret = false): 
   description,
   secret,
 });
+
+const encryptionKey = str({ pattern: /^[A-Za-z0-9+/]{43}=$/, hint: '32 random bytes in base64 (openssl rand -base64 32)' });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -87,8 +90,14 @@ export const ENV_SCHEMA = {
     true,
   ),
   ENCRYPTION_KEY: optional(
-    str({ pattern: /^[A-Za-z0-9+/]{43}=$/, hint: '32 random bytes in base64 (openssl rand -base64 32)' }),
-    'AES-256-GCM key for secrets at rest (OIDC client secrets, streaming keys, provider API keys), base64 of 32 bytes. Required in production; generated under `DATA_DIR/secrets.json` otherwise.',
+    encryptionKey,
+    'Key for secrets at rest (OIDC client secrets, streaming keys, SIP PINs) and the OIDC login state, base64 of 32 bytes; each use gets its own key derived from it (HKDF). Required in production; generated under `DATA_DIR/secrets.json` otherwise. To rotate it, see `ENCRYPTION_KEYS_PREVIOUS`.',
+    true,
+  ),
+  ENCRYPTION_KEYS_PREVIOUS: v(
+    list(encryptionKey),
+    '',
+    'Comma-separated keys that `ENCRYPTION_KEY` replaced: what was encrypted with them still opens, and `npm run secrets:reencrypt` seals it again with the current key (docs/security.md).',
     true,
   ),
   EGRESS_ALLOW: v(
