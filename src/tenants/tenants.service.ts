@@ -119,14 +119,16 @@ export class TenantsService {
 
   /**
    * An issuer the server may not fetch (loopback, private, link-local, metadata addresses, unless
-   * EGRESS_ALLOW permits them; a name that does not resolve) is a 400 naming `issuer` now rather than
-   * a failed login later. Logins check again, on every connection.
+   * EGRESS_ALLOW permits them) is a 400 naming `issuer` now rather than a failed login later. A name
+   * that does not resolve yet is accepted (split DNS, a provider set up later): logins check again, on
+   * every connection.
    */
   private async assertReachableIssuer(issuer: string): Promise<void> {
     try {
       await this.egress.assertAllowed(issuer);
     } catch (err) {
       if (!(err instanceof EgressError)) throw err;
+      if (err.failure === 'unresolvable') return;
       throw AppException.invalidField('issuer', `issuer must be reachable from the server: ${err.message}`, err.failure);
     }
   }
