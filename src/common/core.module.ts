@@ -4,8 +4,9 @@ import { ThrottlerModule, seconds } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
-import { SecretBox } from './crypto/crypto';
+import { KeyRing, SecretBox } from './crypto/crypto';
 import { DatabaseModule } from './database/database.module';
+import { EgressModule } from './egress/egress.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { EventsModule } from './events/events.module';
 import { createValidationPipe } from './errors/validation';
@@ -29,9 +30,11 @@ class ConfigModule {
       module: ConfigModule,
       providers: [
         { provide: AppConfig, useValue: config },
-        { provide: SecretBox, useFactory: () => new SecretBox(config.encryptionKey) },
+        { provide: KeyRing, useFactory: () => new KeyRing(config.encryptionKey, config.previousEncryptionKeys) },
+        // Secrets at rest, the most common use; other uses ask the KeyRing for their own box.
+        { provide: SecretBox, inject: [KeyRing], useFactory: (keys: KeyRing) => keys.box('secrets-at-rest') },
       ],
-      exports: [AppConfig, SecretBox],
+      exports: [AppConfig, KeyRing, SecretBox],
     };
   }
 }
@@ -45,7 +48,7 @@ function sharedThrottlerStorage(redis: Redis, config: AppConfig, metrics: Metric
 /**
  * The shared layer every domain module builds on: configuration, logging,
  * database and transactions, the domain event bus, Redis, rate limits, health,
- * metrics, the global error filter and the validation pipe.
+ * metrics, the egress guard for outgoing requests, the global error filter and the validation pipe.
  */
 @Module({})
 export class CoreModule {
@@ -72,6 +75,7 @@ export class CoreModule {
         }),
         HealthModule,
         MetricsModule,
+        EgressModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

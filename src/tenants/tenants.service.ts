@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import { SecretBox } from '../common/crypto/crypto';
+import { EgressGuard } from '../common/egress/egress-guard';
+import { EgressError } from '../common/egress/egress.error';
 import { DomainEvents } from '../common/events/domain-events';
 import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
@@ -28,6 +30,7 @@ export class TenantsService {
     private readonly audit: AuditService,
     private readonly secrets: SecretBox,
     private readonly events: DomainEvents,
+    private readonly egress: EgressGuard,
   ) {}
 
   /** The tenant of single-organisation installs, created on first start (in the caller's transaction); its id. */
@@ -99,6 +102,7 @@ export class TenantsService {
   }
 
   async setOidc(id: string, dto: TenantOidcInputDto | null): Promise<TenantDto> {
+    if (dto) await this.assertReachableIssuer(dto.issuer);
     return this.transactions.run(async () => {
       const tenant = await this.tenants.lockById(id);
       if (!tenant) throw AppException.notFound('Tenant');
@@ -111,6 +115,22 @@ export class TenantsService {
       await this.audit.record({ action: 'tenant.oidc.update', resourceType: 'tenant', resourceId: id, tenantId: id, oldValue: before, newValue: saved });
       return saved;
     });
+  }
+
+  /**
+   * An issuer the server may not fetch (loopback, private, link-local, metadata addresses, unless
+   * EGRESS_ALLOW permits them) is a 400 naming `issuer` now rather than a failed login later. A name
+   * that does not resolve yet is accepted (split DNS, a provider set up later): logins check again, on
+   * every connection.
+   */
+  private async assertReachableIssuer(issuer: string): Promise<void> {
+    try {
+      await this.egress.assertAllowed(issuer);
+    } catch (err) {
+      if (!(err instanceof EgressError)) throw err;
+      if (err.failure === 'unresolvable') return;
+      throw AppException.invalidField('issuer', `issuer must be reachable from the server: ${err.message}`, err.failure);
+    }
   }
 
   /** The OIDC settings of an active tenant (by id or slug), client secret decrypted; null when it has none. */

@@ -25,6 +25,8 @@ export function testConfig(overrides: Partial<Env> = {}): AppConfig {
     JWT_SECRET: process.env.JWT_SECRET ?? 'test-secret-that-is-long-enough-for-hs256-signing',
     ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? Buffer.alloc(32, 7).toString('base64'),
     ADMIN_PASSWORD: 'Admin-password-for-tests-1',
+    // The tests' local servers (identity providers) listen on 127.0.0.1, which the egress guard refuses otherwise.
+    EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? '127.0.0.1',
     // Each test app its own Redis key space: counters and channels never leak between tests.
     REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}:`,
   });

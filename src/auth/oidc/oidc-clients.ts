@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import * as client from 'openid-client';
 import { sha256 } from '../../common/crypto/crypto';
+import { EgressGuard } from '../../common/egress/egress-guard';
+import { EgressError } from '../../common/egress/egress.error';
+import { egressProblem } from '../../common/egress/egress-problem';
 import { AppException } from '../../common/errors/app.exception';
 import type { TenantOidcConfig } from '../../tenants/tenants.service';
 
@@ -26,6 +29,9 @@ const SCOPE = 'openid email profile';
 const DISCOVERY_CACHE_MS = 5 * 60_000;
 const HTTP_TIMEOUT_SECONDS = 10;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** The endpoints of a discovery document the login uses; each must pass the egress guard. */
+const ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri'] as const;
+const SUBJECT = "the tenant's identity provider";
 
 /**
  * The identity providers of the tenants, through openid-client: discovery
@@ -36,11 +42,19 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  *
  * openid-client only talks HTTPS; plain http is allowed for loopback issuers
  * (http://localhost, http://127.0.0.1: development and tests) and nothing else.
+ *
+ * Every request (discovery, key set, token, userinfo) goes through the egress
+ * guard (openid-client's `customFetch`): the issuer and every endpoint the
+ * discovery document advertises must resolve to an address the server may
+ * reach, and answers are capped in size and time. The advertised endpoints are
+ * checked when the document is discovered, before any secret is sent.
  */
 @Injectable()
 export class OidcClients {
   private readonly logger = new Logger(OidcClients.name);
   private readonly cache = new Map<string, { config: client.Configuration; expiresAt: number }>();
+
+  constructor(private readonly egress: EgressGuard) {}
 
   async authorizationUrl(tenant: TenantOidcConfig, checks: AuthorizationChecks): Promise<string> {
     const config = await this.configFor(tenant);
@@ -102,16 +116,22 @@ export class OidcClients {
       const discovered = await client.discovery(new URL(tenant.issuer), tenant.clientId, undefined, client.None(), {
         execute: insecure ? [client.allowInsecureRequests] : [],
         timeout: HTTP_TIMEOUT_SECONDS,
+        [client.customFetch]: this.egress.fetch,
       });
       const server = discovered.serverMetadata();
+      await this.checkEndpoints(server);
       const config = new client.Configuration(server, tenant.clientId, tenant.clientSecret ?? undefined, clientAuthentication(tenant, server));
       config.timeout = HTTP_TIMEOUT_SECONDS;
+      config[client.customFetch] = this.egress.fetch;
       if (insecure) client.allowInsecureRequests(config);
       for (const [k, entry] of this.cache) if (entry.expiresAt <= Date.now()) this.cache.delete(k);
       this.cache.set(key, { config, expiresAt: Date.now() + DISCOVERY_CACHE_MS });
       return config;
     } catch (err) {
       this.logger.warn({ msg: 'OIDC discovery failed', tenantId: tenant.tenantId, issuer: tenant.issuer, err });
+      if (err instanceof AppException) throw err;
+      const egress = EgressError.find(err);
+      if (egress) throw egressProblem(egress, `${SUBJECT}'s discovery document`, 'oidc-unavailable');
       throw new AppException(503, 'oidc-unavailable', {
         detail: "The tenant's identity provider cannot be reached or its discovery document is invalid.",
         cause: err,
@@ -119,8 +139,42 @@ export class OidcClients {
     }
   }
 
+  /**
+   * The endpoints the login uses must be http(s) URLs (https unless the issuer is a loopback http one)
+   * and pass the egress guard; a document without `authorization_endpoint` cannot start a login.
+   */
+  private async checkEndpoints(server: client.ServerMetadata): Promise<void> {
+    if (typeof server.authorization_endpoint !== 'string') {
+      throw new AppException(502, 'oidc-provider-error', { detail: "The identity provider's discovery document has no authorization_endpoint." });
+    }
+    for (const name of ENDPOINTS) {
+      const value = server[name];
+      if (value === undefined) continue;
+      let url: URL | null = null;
+      try {
+        url = typeof value === 'string' ? new URL(value) : null;
+      } catch {
+        // not a URL: refused below
+      }
+      if (!url || (url.protocol !== 'https:' && !allowsPlainHttp(server.issuer))) {
+        throw new AppException(502, 'oidc-provider-error', { detail: `The identity provider's ${name} is not an https URL.` });
+      }
+      try {
+        await this.egress.assertAllowed(url);
+      } catch (err) {
+        if (err instanceof EgressError) throw egressProblem(err, `${SUBJECT}'s ${name}`, 'oidc-unavailable');
+        throw err;
+      }
+    }
+  }
+
   private toProblem(err: unknown, tenant: TenantOidcConfig): AppException {
     if (err instanceof AppException) return err;
+    const egress = EgressError.find(err);
+    if (egress) {
+      this.logger.warn({ msg: 'OIDC request stopped by the egress guard', tenantId: tenant.tenantId, err: egress });
+      return egressProblem(egress, SUBJECT, 'oidc-unavailable');
+    }
     if (err instanceof client.AuthorizationResponseError) {
       return new AppException(400, 'oidc-denied', { detail: `The identity provider refused the login: ${err.error}.` });
     }

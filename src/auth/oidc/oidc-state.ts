@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SecretBox } from '../../common/crypto/crypto';
+import { KeyRing, SecretBox } from '../../common/crypto/crypto';
 
 /** How long a started OIDC login may take to come back. */
 export const OIDC_STATE_TTL_SECONDS = 600;
@@ -30,13 +30,19 @@ const isLoginState = (v: unknown): v is OidcLoginState => {
 };
 
 /**
- * Seals the login state with AES-256-GCM (ENCRYPTION_KEY): the server keeps no
- * session, so any node can finish a login that another one started, and nobody
- * can read or forge the PKCE verifier and nonce inside.
+ * Seals the login state with AES-256-GCM under its own key (derived from
+ * ENCRYPTION_KEY for the purpose `oidc-state`, so no other ciphertext of the
+ * server opens as a state): the server keeps no session, so any node can finish
+ * a login that another one started, and nobody can read or forge the PKCE
+ * verifier and nonce inside.
  */
 @Injectable()
 export class OidcStateCodec {
-  constructor(private readonly box: SecretBox) {}
+  private readonly box: SecretBox;
+
+  constructor(keys: KeyRing) {
+    this.box = keys.box('oidc-state');
+  }
 
   seal(state: OidcLoginState): string {
     return Buffer.from(this.box.encrypt(JSON.stringify(state)), 'utf8').toString('base64url');

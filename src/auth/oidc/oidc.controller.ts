@@ -19,7 +19,7 @@ export class OidcController {
     summary: "Start an OIDC login: redirects to the tenant's identity provider (or, with mode=json, returns the URL)",
     access: 'public',
     ok: { type: OidcAuthorizationDto, description: 'With `mode=json`: the authorization URL to send the browser to.' },
-    problems: [404, 503],
+    problems: [404, 502, 503],
   })
   @AuthRateLimit()
   @ApiResponse({

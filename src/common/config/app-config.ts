@@ -71,6 +71,11 @@ export class AppConfig {
     return Buffer.from(this.env.ENCRYPTION_KEY, 'base64');
   }
 
+  /** The keys ENCRYPTION_KEY replaced: still read, never written with. */
+  get previousEncryptionKeys(): Buffer[] {
+    return this.env.ENCRYPTION_KEYS_PREVIOUS.map((key) => Buffer.from(key, 'base64'));
+  }
+
   /** LOG_PRETTY when set; otherwise readable lines on a developer's terminal, JSON lines anywhere else (pipes, files, production). */
   get logPretty(): boolean {
     return this.env.LOG_PRETTY ?? (!this.isProduction && process.stdout.isTTY === true);

@@ -1,3 +1,4 @@
+import { parseEgressAllowEntry } from '../egress/egress-policy';
 import { EnvParser, bool, byteSize, int, list, oneOf, str, trustProxy, url } from './env-parsers';
 
 export interface EnvVar<T> {
@@ -9,10 +10,11 @@ export interface EnvVar<T> {
   readonly secret?: boolean;
 }
 
-const v = <T>(parse: EnvParser<T>, defaultValue: string, description: string): EnvVar<T> => ({
+const v = <T>(parse: EnvParser<T>, defaultValue: string, description: string, secret = false): EnvVar<T> => ({
   parse,
   default: defaultValue,
   description,
+  secret,
 });
 const optional = <T>(parse: EnvParser<T>, description: string, secret = false): EnvVar<T | undefined> => ({
   parse,
@@ -20,6 +22,8 @@ const optional = <T>(parse: EnvParser<T>, description: string, secret = false): 
   description,
   secret,
 });
+
+const encryptionKey = str({ pattern: /^[A-Za-z0-9+/]{43}=$/, hint: '32 random bytes in base64 (openssl rand -base64 32)' });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -93,10 +97,23 @@ export const ENV_SCHEMA = {
     true,
   ),
   ENCRYPTION_KEY: optional(
-    str({ pattern: /^[A-Za-z0-9+/]{43}=$/, hint: '32 random bytes in base64 (openssl rand -base64 32)' }),
-    'AES-256-GCM key for secrets at rest (OIDC client secrets, streaming keys, provider API keys), base64 of 32 bytes. Required in production; generated under `DATA_DIR/secrets.json` otherwise.',
+    encryptionKey,
+    'Key for secrets at rest (OIDC client secrets, streaming keys, SIP PINs) and the OIDC login state, base64 of 32 bytes; each use gets its own key derived from it (HKDF). Required in production; generated under `DATA_DIR/secrets.json` otherwise. To rotate it, see `ENCRYPTION_KEYS_PREVIOUS`.',
     true,
   ),
+  ENCRYPTION_KEYS_PREVIOUS: v(
+    list(encryptionKey),
+    '',
+    'Comma-separated keys that `ENCRYPTION_KEY` replaced: what was encrypted with them still opens, and `npm run secrets:reencrypt` seals it again with the current key (docs/security.md).',
+    true,
+  ),
+  EGRESS_ALLOW: v(
+    list(parseEgressAllowEntry),
+    '',
+    'Destinations the server may fetch although they are not public addresses (OIDC issuers and their endpoints): comma-separated CIDR ranges (`10.0.0.0/8`), addresses with an optional port (`127.0.0.1`, `[::1]:8080`) or host names with an optional port (`idp.internal:8443`). Empty: only public unicast addresses; loopback, private, CGNAT, link-local, ULA, multicast and cloud metadata addresses are refused.',
+  ),
+  EGRESS_MAX_RESPONSE_BYTES: v(byteSize(1024, 1024 ** 3), '1mb', 'Largest response body the server reads from a configured URL (OIDC discovery documents, key sets, token responses); a longer one is cut off.'),
+  EGRESS_TIMEOUT_MS: v(int(100, 600_000), '10000', 'Longest time a request to a configured URL may take, redirects and body included.'),
   ACCESS_TOKEN_TTL_SECONDS: v(int(30, 86_400), '900', 'Lifetime of an access token.'),
   REFRESH_TOKEN_TTL_DAYS: v(int(1, 365), '30', 'Lifetime of a refresh token (each use rotates it).'),
   REGISTRATION_ENABLED: v(bool, 'true', 'Allow self-registration through `POST /api/v1/auth/register`.'),

@@ -40,6 +40,12 @@ export const ERROR_CODES = [
   /** A JSON Patch whose `test` operation failed. */
   'patch-test-failed',
 
+  // ---- outgoing requests to configured URLs (the egress guard) -------------------------------------
+  /** A configured URL (or a redirect, or an endpoint it advertises) points where the server may not connect. */
+  'egress-refused',
+  /** A configured URL answered more than the server reads (EGRESS_MAX_RESPONSE_BYTES). */
+  'upstream-response-too-large',
+
   // ---- authentication -----------------------------------------------------------------------------
   'invalid-credentials',
   'invalid-token',

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { SealedColumn } from '../../common/crypto/sealed-column';
 import type { RoomType } from './rooms.constants';
 
 @Entity('rooms')
@@ -15,7 +16,7 @@ export class RoomEntity {
   @Column('boolean', { default: false }) waitingRoom!: boolean;
   @Column('boolean', { default: false }) e2eEncrypted!: boolean;
   /** Access token of the viz container (dashboard rooms), sealed with SecretBox. */
-  @Column('text', { nullable: true }) vizTokenEnc!: string | null;
+  @SealedColumn({ nullable: true }) vizTokenEnc!: string | null;
   @Column('text', { nullable: true }) vizHost!: string | null;
   @Column('integer', { nullable: true }) vizCmdPort!: number | null;
   @Column('integer', { nullable: true }) vizPort!: number | null;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { SealedColumn } from '../../common/crypto/sealed-column';
 
 @Entity('room_sip_configs')
 export class RoomSipConfigEntity {
@@ -8,7 +9,7 @@ export class RoomSipConfigEntity {
   /** The dial-in number id, unique across the installation. */
   @Column('text') sipId!: string;
   /** The PIN, sealed with SecretBox (moderators see it). */
-  @Column('text') passwordEnc!: string;
+  @SealedColumn() passwordEnc!: string;
   @Column('boolean', { default: false }) enableLobby!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { SealedColumn } from '../../common/crypto/sealed-column';
 
 @Entity('room_streaming_targets')
 export class RoomStreamingTargetEntity {
@@ -9,7 +10,7 @@ export class RoomStreamingTargetEntity {
   @Column('text') name!: string;
   @Column('text') streamingEndpoint!: string;
   /** Sealed with SecretBox; never returned in full. */
-  @Column('text') streamKeyEnc!: string;
+  @SealedColumn() streamKeyEnc!: string;
   @Column('text', { nullable: true }) publicUrl!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { SealedColumn } from '../../common/crypto/sealed-column';
 
 @Entity('tenants')
 export class TenantEntity {
@@ -10,7 +11,7 @@ export class TenantEntity {
   @Column('text', { nullable: true }) oidcIssuer!: string | null;
   @Column('text', { nullable: true }) oidcClientId!: string | null;
   /** AES-GCM sealed (SecretBox); never returned. */
-  @Column('text', { nullable: true }) oidcClientSecretEnc!: string | null;
+  @SealedColumn({ nullable: true }) oidcClientSecretEnc!: string | null;
   @Column('text', { nullable: true }) oidcTenantId!: string | null;
   @Column('jsonb', { default: {} }) settings!: Record<string, unknown>;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
