@@ -8,6 +8,7 @@ import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
 import { AccountController } from './account.controller';
 import { ApiKeysService } from './api-keys.service';
+import { CredentialRevocation } from './credential-revocation.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthenticatorService } from './authenticator.service';
@@ -70,6 +71,7 @@ import { TokensRepository } from './tokens.repository';
     TokenService,
     TokensRepository,
     ApiKeysService,
+    CredentialRevocation,
     AuthenticatorService,
     PrincipalsRepository,
     JwtStrategy,

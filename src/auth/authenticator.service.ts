@@ -70,7 +70,7 @@ export class AuthenticatorService {
       throw refused('The API key is unknown, revoked or expired.', 'invalid-api-key');
     }
     if (this.due(`k:${row.api_key_id}`)) void this.apiKeys.touch(row.api_key_id).catch(() => undefined);
-    const principal: Principal = { userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'api-key', apiKeyId: row.api_key_id };
+    const principal: Principal = { userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'api-key', apiKeyId: row.api_key_id, apiKeyScope: row.api_key_scope };
     return this.accept(principal, row, options);
   }
 

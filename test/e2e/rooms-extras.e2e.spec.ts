@@ -69,7 +69,7 @@ describe('room extras REST', () => {
 
     it('accepts an API key acting for a member (a recognition service)', async () => {
       const room = await createRoom('CALL');
-      const key = await http.post(app.api('/me/api-keys'), { name: 'asr' }, t(member));
+      const key = await http.post(app.api('/me/api-keys'), { name: 'asr', scope: 'write' }, t(member));
       expect(key.status).toBe(201);
       const res = await http.post(app.api(`/rooms/${room}/transcripts`), { text: 'recognized' }, { headers: { 'x-api-key': key.body.key } });
       expect(res.status).toBe(201);

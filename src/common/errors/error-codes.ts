@@ -48,6 +48,10 @@ export const ERROR_CODES = [
   'token-revoked',
   'session-ended',
   'api-key-revoked',
+  /** Credential management (API keys, sessions, the password) with an API key: only an access token may. */
+  'session-required',
+  /** A read-only API key asked to change something. */
+  'insufficient-scope',
   'account-blocked',
   'account-disabled',
   'account-deleted',
