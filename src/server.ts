@@ -12,6 +12,7 @@ import { AppConfig } from './common/config/app-config';
 import { withGeneratedSecrets } from './common/config/generated-secrets';
 import { installRequestContext } from './common/context/request-context.hooks';
 import { EMBEDDED_POOL_SIZE, EmbeddedOrigin } from './common/database/embedded-postgres';
+import { restrictFileModes } from './common/fs/private-files';
 import { EMBEDDED_SNAPSHOT_DIR, EmbeddedStart, startEmbeddedDatabase } from './common/database/embedded-snapshot';
 import { sendProblem } from './common/errors/problem.filter';
 import { installInputGuards } from './common/http/input-guards';
@@ -129,8 +130,12 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   return app;
 }
 
-/** Starts everything: the embedded database when DATABASE_URL is unset, the app, the listener. */
+/**
+ * Starts everything: the embedded database when DATABASE_URL is unset, the app, the listener. The
+ * process's umask becomes 077 first: what the server writes is its user's alone.
+ */
 export async function startServer(givenConfig: AppConfig, options: ServerOptions = {}): Promise<RunningServer> {
+  restrictFileModes();
   const config = withGeneratedSecrets(givenConfig);
   const start: EmbeddedStart | undefined = config.embeddedDatabase
     ? await startEmbeddedDatabase(config.dataDir, options.embeddedSnapshot ?? EMBEDDED_SNAPSHOT_DIR)
