@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './common/config/app-config';
 import { withGeneratedSecrets } from './common/config/generated-secrets';
@@ -55,6 +56,8 @@ export interface ServerOptions {
    * and every migration: its directory (default: dist/embedded, made by `npm run build`), or false.
    */
   embeddedSnapshot?: string | false;
+  /** Where the JSON log lines go instead of stdout (an embedding application, the log tests). */
+  logDestination?: DestinationStream;
 }
 
 /** Builds the application (Nest on Fastify, every cross-cutting hook) without listening. */
@@ -71,7 +74,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
       sendProblem(error, request, reply);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules, options.logDestination), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });
