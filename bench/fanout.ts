@@ -286,7 +286,7 @@ async function makeUsers(url: string, adminToken: string, databaseUrl: string, c
   await pg.connect();
   try {
     for (const u of users) {
-      await pg.query(`INSERT INTO api_keys (user_id, tenant_id, name, prefix, key_hash) SELECT id, tenant_id, 'bench', $2, $3 FROM users WHERE id = $1`, [
+      await pg.query(`INSERT INTO api_keys (user_id, tenant_id, name, prefix, key_hash, scope) SELECT id, tenant_id, 'bench', $2, $3, 'write' FROM users WHERE id = $1`, [
         u.id,
         u.key.slice(0, 11),
         createHash('sha256').update(u.key, 'utf8').digest('hex'),

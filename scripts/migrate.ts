@@ -23,9 +23,11 @@ import { loadEnvFile } from '../src/common/config/env-file';
 import { dataSourceOptions } from '../src/common/database/data-source-options';
 import { startEmbeddedDatabase } from '../src/common/database/embedded-snapshot';
 import { revertLastMigration, runMigrations } from '../src/common/database/migrator';
+import { restrictFileModes } from '../src/common/fs/private-files';
 
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
+  restrictFileModes(); // the embedded database's files, as the server would write them
   loadEnvFile(); // the same .env as the server
   const config = AppConfig.fromEnv();
   // On a fresh DATA_DIR, from the build's migrated snapshot as the server's first start would be.

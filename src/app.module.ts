@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from './common/config/app-config';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
@@ -13,11 +14,11 @@ import { UsersModule } from './users/users.module';
 /** The whole application: the shared core plus every domain module. */
 @Module({})
 export class AppModule {
-  /** `extra` adds modules (test fixtures) after the domain modules. */
-  static forRoot(config: AppConfig, databaseUrl: string, extra: Array<Type | DynamicModule> = []): DynamicModule {
+  /** `extra` adds modules (test fixtures) after the domain modules; `logDestination` takes the log lines instead of stdout. */
+  static forRoot(config: AppConfig, databaseUrl: string, extra: Array<Type | DynamicModule> = [], logDestination?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, databaseUrl), MailModule, AuditModule, AccessModule, TenantsModule, UsersModule, AuthModule, RealtimeModule, RoomsModule, ...extra],
+      imports: [CoreModule.forRoot(config, databaseUrl, logDestination), MailModule, AuditModule, AccessModule, TenantsModule, UsersModule, AuthModule, RealtimeModule, RoomsModule, ...extra],
     };
   }
 }

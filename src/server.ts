@@ -7,11 +7,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './common/config/app-config';
 import { withGeneratedSecrets } from './common/config/generated-secrets';
 import { installRequestContext } from './common/context/request-context.hooks';
 import { EMBEDDED_POOL_SIZE, EmbeddedOrigin } from './common/database/embedded-postgres';
+import { restrictFileModes } from './common/fs/private-files';
 import { EMBEDDED_SNAPSHOT_DIR, EmbeddedStart, startEmbeddedDatabase } from './common/database/embedded-snapshot';
 import { sendProblem } from './common/errors/problem.filter';
 import { installInputGuards } from './common/http/input-guards';
@@ -54,6 +56,8 @@ export interface ServerOptions {
    * and every migration: its directory (default: dist/embedded, made by `npm run build`), or false.
    */
   embeddedSnapshot?: string | false;
+  /** Where the JSON log lines go instead of stdout (an embedding application, the log tests). */
+  logDestination?: DestinationStream;
 }
 
 /** Builds the application (Nest on Fastify, every cross-cutting hook) without listening. */
@@ -70,7 +74,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
       sendProblem(error, request, reply);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules, options.logDestination), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });
@@ -129,8 +133,12 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   return app;
 }
 
-/** Starts everything: the embedded database when DATABASE_URL is unset, the app, the listener. */
+/**
+ * Starts everything: the embedded database when DATABASE_URL is unset, the app, the listener. The
+ * process's umask becomes 077 first: what the server writes is its user's alone.
+ */
 export async function startServer(givenConfig: AppConfig, options: ServerOptions = {}): Promise<RunningServer> {
+  restrictFileModes();
   const config = withGeneratedSecrets(givenConfig);
   const start: EmbeddedStart | undefined = config.embeddedDatabase
     ? await startEmbeddedDatabase(config.dataDir, options.embeddedSnapshot ?? EMBEDDED_SNAPSHOT_DIR)

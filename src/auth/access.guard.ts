@@ -15,6 +15,21 @@ import { JwtStrategy } from './strategies/jwt.strategy';
 /** The Passport strategies, in order: access tokens first (the common case); `ck_` credentials are left to the API-key strategy. */
 const STRATEGIES = ['jwt', 'api-key'];
 
+/** HTTP methods that change nothing: all a `read` API key may use. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const INSUFFICIENT_SCOPE = () => AppException.forbidden('This API key is read-only: it may not change anything.', 'insufficient-scope');
+
+/** A `read` API key may use the safe methods only; access tokens and `write` keys any. */
+function apiKeyScopeAllowsMethod(principal: Principal, method: string): boolean {
+  return principal.apiKeyScope !== 'read' || SAFE_METHODS.has(method);
+}
+
+/** A `read` API key may send the socket events that need no more than a `read` action (joining, leaving, ping). */
+function apiKeyScopeAllowsEvent(principal: Principal, requirement: AccessRequirement): boolean {
+  return principal.apiKeyScope !== 'read' || requirement.kind !== 'policy' || requirement.action === 'read';
+}
+
 const JWT_REFUSED = () => AppException.unauthorized('The access token is malformed, expired or not signed by this server.', 'invalid-token');
 
 type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
@@ -32,6 +47,10 @@ type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
  * process several applications (the multi-node tests) would otherwise authenticate each other's
  * requests with the last-registered application's strategies. Sockets: the handshake authenticated the socket (RealtimeService); the
  * declaration is checked against its principal for every event.
+ *
+ * API keys: a `read` key is refused (403 `insufficient-scope`) any HTTP method but GET, HEAD and
+ * OPTIONS, and any socket event that needs more than a `read` action; no key may call a route
+ * declared `session` (credential management: 403 `session-required`).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -53,7 +72,9 @@ export class AccessGuard implements CanActivate {
     if (type === 'ws') {
       const principal = context.switchToWs().getClient<{ data?: { principal?: Principal } }>().data?.principal;
       if (!principal) throw AppException.unauthorized();
-      await this.assertAllowed(principal, this.requirementOf(targets));
+      const requirement = this.requirementOf(targets);
+      if (!apiKeyScopeAllowsEvent(principal, requirement)) throw INSUFFICIENT_SCOPE();
+      await this.assertAllowed(principal, requirement);
       return true;
     }
     if (type !== 'http') throw AppException.forbidden('This kind of handler is not served.', 'undeclared-route');
@@ -65,6 +86,7 @@ export class AccessGuard implements CanActivate {
     const principal = await this.authenticate(request, context.switchToHttp().getResponse<FastifyReply>());
     request.principal = principal;
     Object.assign(requestContext.get(), { principal });
+    if (requirement.kind !== 'session' && !apiKeyScopeAllowsMethod(principal, request.method)) throw INSUFFICIENT_SCOPE();
     await this.assertAllowed(principal, requirement);
     return true;
   }
@@ -93,6 +115,11 @@ export class AccessGuard implements CanActivate {
   private async assertAllowed(principal: Principal, requirement: AccessRequirement): Promise<void> {
     switch (requirement.kind) {
       case 'authenticated':
+        return;
+      case 'session':
+        if (principal.via !== 'access-token') {
+          throw AppException.forbidden('Managing credentials (API keys, sessions, the password) needs an access token from a sign-in; API keys cannot.', 'session-required');
+        }
         return;
       case 'platform-admin':
         if (principal.role !== 'admin') throw AppException.forbidden('Platform admins only.');

@@ -53,13 +53,13 @@ export class AuthController {
   }
 
   @Post('logout')
-  @Endpoint({ summary: 'End the session of this refresh token', access: 'authenticated', noContent: 'Signed out' })
+  @Endpoint({ summary: 'End the session of this refresh token', access: 'session', noContent: 'Signed out' })
   logout(@CurrentPrincipal() principal: Principal, @Body() dto: RefreshDto): Promise<void> {
     return this.sessions.logout(principal, dto.refreshToken);
   }
 
   @Post('logout-all')
-  @Endpoint({ summary: 'Revoke every session and access token of the caller', access: 'authenticated', noContent: 'Signed out everywhere' })
+  @Endpoint({ summary: 'Revoke every session, access token and API key of the caller', access: 'session', noContent: 'Signed out everywhere' })
   logoutAll(@CurrentPrincipal() principal: Principal): Promise<void> {
     return this.sessions.logoutAll(principal);
   }

@@ -9,6 +9,7 @@ import { AccessGuard } from './access.guard';
 import { AccountController } from './account.controller';
 import { AdminRecoveryService } from './admin-recovery.service';
 import { ApiKeysService } from './api-keys.service';
+import { CredentialRevocation } from './credential-revocation.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthenticatorService } from './authenticator.service';
@@ -74,6 +75,7 @@ import { UserSessionsModule } from './user-sessions.module';
     TokenService,
     TokensRepository,
     ApiKeysService,
+    CredentialRevocation,
     AuthenticatorService,
     PrincipalsRepository,
     JwtStrategy,

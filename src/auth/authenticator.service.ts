@@ -77,7 +77,7 @@ export class AuthenticatorService {
     }
     if (this.due(`k:${row.api_key_id}`)) void this.apiKeys.touch(row.api_key_id).catch(() => undefined);
     const principal: Principal = {
-      userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'api-key', apiKeyId: row.api_key_id,
+      userId: row.id, tenantId: row.tenant_id, role: row.role, via: 'api-key', apiKeyId: row.api_key_id, apiKeyScope: row.api_key_scope,
       ...(row.api_key_expires_at && { expiresAt: row.api_key_expires_at.getTime() }),
     };
     return this.accept(principal, row, options);

@@ -15,8 +15,8 @@ export class MePasswordController {
 
   @Post('password')
   @Endpoint({
-    summary: "Change the caller's password; every session ends, this one included",
-    access: 'authenticated',
+    summary: "Change the caller's password; every session (this one included) and every API key ends",
+    access: 'session',
     noContent: 'Password changed; sign in again with the new one',
     problems: [404],
   })

@@ -7,17 +7,17 @@ import { Transactions } from '../common/database/transactions';
 import { AppException } from '../common/errors/app.exception';
 import { MailService } from '../mail/mail.service';
 import { UsersService } from '../users/users.service';
+import { CredentialRevocation } from './credential-revocation.service';
 import { AcceptedDto, ChangePasswordDto, ConfirmPasswordResetDto } from './dto/account.dto';
 import { OneTimeTokensService } from './one-time-tokens.service';
-import { TokensRepository } from './tokens.repository';
 
 const RESET_ACCEPTED: AcceptedDto = { message: 'If the address belongs to an account, a password reset link is on its way.' };
 
 /**
  * Password reset by e-mail (a single-use `reset-password` token valid
  * PASSWORD_RESET_TTL_MINUTES) and password change by a signed-in user. Both end
- * every session of the user: the token version is raised (access tokens) and
- * every refresh-token family is revoked.
+ * every credential of the user: the token version is raised (access tokens), and
+ * every refresh-token family and every API key is revoked.
  */
 @Injectable()
 export class PasswordResetService {
@@ -25,7 +25,7 @@ export class PasswordResetService {
     private readonly transactions: Transactions,
     private readonly users: UsersService,
     private readonly tokens: OneTimeTokensService,
-    private readonly tokensRepo: TokensRepository,
+    private readonly credentials: CredentialRevocation,
     private readonly mail: MailService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -93,14 +93,14 @@ export class PasswordResetService {
       if (!user) throw AppException.notFound('User');
       await this.users.setPassword(userId, dto.password);
       if (!user.emailVerified) await this.users.markEmailVerified(userId);
-      const revoked = await this.tokensRepo.revokeAllFamilies(user.tenantId, userId, 'password-reset');
+      const revoked = await this.credentials.revokeAll(user.tenantId, userId, 'password-reset');
       await this.audit.record({
         action: 'auth.password.reset',
         resourceType: 'user',
         resourceId: userId,
         tenantId: user.tenantId,
         actorId: userId,
-        newValue: { revokedRefreshTokens: revoked },
+        newValue: revoked,
       });
     });
   }
@@ -119,13 +119,13 @@ export class PasswordResetService {
     assertPasswordPolicy(dto.newPassword, user, 'newPassword');
     await this.transactions.run(async () => {
       await this.users.setPassword(user.id, dto.newPassword);
-      const revoked = await this.tokensRepo.revokeAllFamilies(user.tenantId, user.id, 'password-change');
+      const revoked = await this.credentials.revokeAll(user.tenantId, user.id, 'password-change');
       await this.audit.record({
         action: 'auth.password.change',
         resourceType: 'user',
         resourceId: user.id,
         tenantId: user.tenantId,
-        newValue: { revokedRefreshTokens: revoked },
+        newValue: revoked,
       });
     });
   }

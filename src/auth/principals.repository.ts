@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import type { ApiKeyScope } from '../common/auth/principal';
 import { Transactions } from '../common/database/transactions';
 import { USER_PRINCIPALS_VIEW, UserPrincipalRow } from '../users/user-principal';
 
 export type AccessTokenPrincipalRow = UserPrincipalRow & { session_revoked: boolean };
-export type ApiKeyPrincipalRow = UserPrincipalRow & { api_key_id: string; api_key_revoked_at: Date | null; api_key_expires_at: Date | null };
+export type ApiKeyPrincipalRow = UserPrincipalRow & {
+  api_key_id: string;
+  api_key_scope: ApiKeyScope;
+  api_key_revoked_at: Date | null;
+  api_key_expires_at: Date | null;
+};
 
 /**
  * One statement per authenticated request: the user and its tenant's state (the users module's
@@ -15,7 +21,7 @@ export class PrincipalsRepository {
   private readonly forAccessToken = `SELECT p.*, EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = $2 AND r.revoked_at IS NOT NULL) AS session_revoked
     FROM ${USER_PRINCIPALS_VIEW} p WHERE p.id = $1`;
 
-  private readonly forApiKey = `SELECT p.*, k.id AS api_key_id, k.revoked_at AS api_key_revoked_at, k.expires_at AS api_key_expires_at
+  private readonly forApiKey = `SELECT p.*, k.id AS api_key_id, k.scope AS api_key_scope, k.revoked_at AS api_key_revoked_at, k.expires_at AS api_key_expires_at
     FROM api_keys k JOIN ${USER_PRINCIPALS_VIEW} p ON p.id = k.user_id WHERE k.key_hash = $1`;
 
   constructor(private readonly transactions: Transactions) {}

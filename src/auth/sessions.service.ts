@@ -6,6 +6,7 @@ import { AppException } from '../common/errors/app.exception';
 import { DomainEvents } from '../common/events/domain-events';
 import { TenantsService } from '../tenants/tenants.service';
 import { UsersService } from '../users/users.service';
+import { CredentialRevocation } from './credential-revocation.service';
 import { SessionDto, TokenPairDto } from './dto/auth.dto';
 import { DeviceInfo, TokenService } from './token.service';
 import { TokensRepository } from './tokens.repository';
@@ -27,6 +28,7 @@ export class SessionsService {
     private readonly tokensRepo: TokensRepository,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly credentials: CredentialRevocation,
   ) {}
 
   /**
@@ -73,12 +75,12 @@ export class SessionsService {
     });
   }
 
-  /** Revokes every token of the caller: all refresh families, and (token_version) all access tokens. */
+  /** Revokes every credential of the caller: all refresh families, all API keys, and (token_version) all access tokens. */
   async logoutAll(principal: Principal): Promise<void> {
     await this.transactions.run(async () => {
       const version = await this.users.revokeTokens(principal.userId, 'signed-out-everywhere');
-      const revoked = await this.tokensRepo.revokeAllFamilies(principal.tenantId, principal.userId, 'logout-all');
-      await this.audit.record({ action: 'auth.logout-all', resourceType: 'user', resourceId: principal.userId, newValue: { tokenVersion: version, revokedRefreshTokens: revoked } });
+      const revoked = await this.credentials.revokeAll(principal.tenantId, principal.userId, 'logout-all');
+      await this.audit.record({ action: 'auth.logout-all', resourceType: 'user', resourceId: principal.userId, newValue: { tokenVersion: version, ...revoked } });
     });
   }
 

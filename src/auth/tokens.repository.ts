@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, Repository } from 'typeorm';
+import { queryReturning } from '../common/database/sql';
 import { Transactions } from '../common/database/transactions';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -44,9 +45,14 @@ export class TokensRepository {
     return result.affected ?? 0;
   }
 
+  /** Revokes every live token of every family of the user; returns how many sessions (families) that ended. */
   async revokeAllFamilies(tenantId: string, userId: string, reason: string): Promise<number> {
-    const result = await this.refresh.update({ tenantId, userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
-    return result.affected ?? 0;
+    const rows = await queryReturning<{ family_id: string }>(
+      this.transactions.manager,
+      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $3 WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING family_id`,
+      [tenantId, userId, reason],
+    );
+    return new Set(rows.map((row) => row.family_id)).size;
   }
 
   /** The user's signed-in devices: families with a live (unused, unrevoked, unexpired) token. */
@@ -82,8 +88,18 @@ export class TokensRepository {
     return this.apiKeys.findOne({ where: { tenantId, userId, id, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async revokeApiKey(tenantId: string, id: string): Promise<void> {
-    await this.apiKeys.update({ tenantId, id }, { revokedAt: new Date() });
+  async revokeApiKey(tenantId: string, id: string, reason: string): Promise<void> {
+    await this.apiKeys.update({ tenantId, id }, { revokedAt: new Date(), revokedReason: reason });
+  }
+
+  /** Revokes every live API key of the user; returns their ids. */
+  async revokeAllApiKeys(tenantId: string, userId: string, reason: string): Promise<string[]> {
+    const rows = await queryReturning<{ id: string }>(
+      this.transactions.manager,
+      `UPDATE api_keys SET revoked_at = now(), revoked_reason = $3 WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
+      [tenantId, userId, reason],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** last_used_at, written at most once a minute per key. */

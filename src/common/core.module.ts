@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule, seconds } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config';
 import { KeyRing, SecretBox } from './crypto/crypto';
 import { DatabaseModule } from './database/database.module';
@@ -52,12 +53,12 @@ function sharedThrottlerStorage(redis: Redis, config: AppConfig, metrics: Metric
  */
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, logDestination?: DestinationStream): DynamicModule {
     return {
       module: CoreModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config)),
+        LoggerModule.forRoot(loggerParams(config, logDestination)),
         DatabaseModule.forRoot(config, databaseUrl),
         EventsModule,
         RedisModule,

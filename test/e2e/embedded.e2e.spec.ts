@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Client } from 'pg';
@@ -95,6 +95,46 @@ describe('embedded default (PGlite under DATA_DIR)', () => {
     } finally {
       await second.close();
     }
+  });
+
+  describe('its files', () => {
+    /** Every path under `dir` (itself included) whose group or other permission bits are set, with its mode. */
+    const openToOthers = (dir: string) =>
+      [dir, ...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => join(dir, name))]
+        .map((path) => ({ path, mode: lstatSync(path).mode & 0o777 }))
+        .filter(({ mode }) => (mode & 0o077) !== 0);
+
+    it('are private to the server\'s user: DATA_DIR 0700, directories 0700, files 0600, also what an earlier start left open', async () => {
+      const dataDir = join(tmp, 'private-data-dir');
+      const config = configFor(dataDir).with({ JWT_SECRET: undefined, ENCRYPTION_KEY: undefined });
+      const first = await startServer(config, { embeddedSnapshot: complete });
+      try {
+        // Written after the start: a user, its session, the audit log.
+        expect((await http.post(`${first.url}/api/v1/auth/login`, { login: 'admin', password: first.config.env.ADMIN_PASSWORD })).status).toBe(200);
+      } finally {
+        await first.close();
+      }
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dataDir, 'pgdata')).isDirectory()).toBe(true);
+      expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+      expect(openToOthers(dataDir)).toEqual([]);
+
+      // As an earlier version left it: the directory 0755, the database's files 0666 and 0777.
+      chmodSync(dataDir, 0o755);
+      for (const name of readdirSync(join(dataDir, 'pgdata'), { recursive: true, encoding: 'utf8' })) {
+        const path = join(dataDir, 'pgdata', name);
+        chmodSync(path, statSync(path).isDirectory() ? 0o777 : 0o666);
+      }
+      expect(openToOthers(dataDir).length).toBeGreaterThan(10);
+      const second = await startServer(config, { embeddedSnapshot: complete });
+      try {
+        expect(openToOthers(dataDir)).toEqual([]);
+        expect((await http.get(`${second.url}/health/ready`)).status).toBe(200);
+      } finally {
+        await second.close();
+      }
+      expect(openToOthers(dataDir)).toEqual([]);
+    });
   });
 
   describe('the socket it is served on', () => {

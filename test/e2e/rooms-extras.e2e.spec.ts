@@ -69,7 +69,7 @@ describe('room extras REST', () => {
 
     it('accepts an API key acting for a member (a recognition service)', async () => {
       const room = await createRoom('CALL');
-      const key = await http.post(app.api('/me/api-keys'), { name: 'asr' }, t(member));
+      const key = await http.post(app.api('/me/api-keys'), { name: 'asr', scope: 'write' }, t(member));
       expect(key.status).toBe(201);
       const res = await http.post(app.api(`/rooms/${room}/transcripts`), { text: 'recognized' }, { headers: { 'x-api-key': key.body.key } });
       expect(res.status).toBe(201);
@@ -171,8 +171,9 @@ describe('room extras REST', () => {
       expect(put.status).toBe(200);
       expect(put.body).toMatchObject({ dialInNumberId: dialIn, pin: '482913', lobby: true });
       expect((await http.get(url, t(owner))).body.pin).toBe('482913');
-      expect((await http.get(url, t(member))).body).toMatchObject({ dialInNumberId: dialIn, pin: '••••••••2913', lobby: true });
-      expect((await http.get(url, t(guest))).body.pin).toBe('••••••••2913');
+      // A PIN is short: no digit of it shows.
+      expect((await http.get(url, t(member))).body).toMatchObject({ dialInNumberId: dialIn, pin: '••••••••', lobby: true });
+      expect((await http.get(url, t(guest))).body.pin).toBe('••••••••');
       expect((await http.put(url, { dialInNumberId: dialIn, pin: '1111', lobby: false }, t(owner))).body).toMatchObject({ pin: '1111', lobby: false });
 
       // The dial-in id is unique across rooms.
@@ -220,6 +221,13 @@ describe('room extras REST', () => {
       const audit = await auditOf(id);
       expect(audit.map((e) => e.action).sort()).toEqual(['room.streaming-target.create', 'room.streaming-target.update']);
       expect(JSON.stringify(audit)).not.toMatch(/sk-live-secret|another-key/);
+
+      // A short key is masked whole: its last four characters would be all of it.
+      for (const short of ['Qz7k', 'Qz7k9x']) {
+        const shortKey = await http.patch(`${url}/${id}`, { streamKey: short }, t(owner));
+        expect(shortKey.body.streamKey).toBe('••••••••');
+        expect(shortKey.text).not.toContain('Qz7k');
+      }
 
       expect((await http.delete(`${url}/${id}`, t(moderator))).status).toBe(204);
       expectProblem(await http.delete(`${url}/${id}`, t(moderator)), 404);

@@ -303,7 +303,7 @@ describe('rooms REST', () => {
   it('takes bot messages from owners and moderators (an API key too), idempotently, audited; refuses members and bad input', async () => {
     const room = await fullRoom();
     const path = app.api(`/rooms/${room.id}/bot-messages`);
-    const key = (await http.post(app.api('/me/api-keys'), { name: 'recorder' }, t(moderator))).body.key as string;
+    const key = (await http.post(app.api('/me/api-keys'), { name: 'recorder', scope: 'write' }, t(moderator))).body.key as string;
     const clientMessageId = randomUUID();
     const first = await http.post(path, { text: 'Recording started', botName: 'Recorder', clientMessageId }, { headers: { 'x-api-key': key } });
     expect(first.status).toBe(201);

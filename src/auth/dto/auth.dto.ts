@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../../common/auth/principal';
 import { USERNAME_PATTERN } from '../../users/dto/user.dto';
 import { INVITATION_TOKEN_PATTERN } from '../invitations/tenant-invitation.dto';
 import { IsRfc3339 } from '../../common/time/rfc3339';
@@ -52,15 +53,29 @@ export class SessionListDto {
   @ApiProperty({ type: [SessionDto] }) items!: SessionDto[];
 }
 
+const SCOPE_DESCRIPTION =
+  '`read`: GET (and HEAD) requests and the socket events that only read; `write`: changes too. No key may manage credentials (API keys, sessions, the password): that needs an access token.';
+
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'ci-deploy' }) @Transform(trim) @IsString() @Length(1, 100) name!: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the key stops working; unset: never.' }) @IsOptional() @IsRfc3339() expiresAt?: string;
+  @ApiPropertyOptional({ enum: API_KEY_SCOPES, enumName: 'ApiKeyScope', default: 'read', description: SCOPE_DESCRIPTION })
+  @IsOptional()
+  @IsIn(API_KEY_SCOPES)
+  scope?: ApiKeyScope;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the key stops working: in the future, and no later than `API_KEY_MAX_TTL_DAYS` from now (365 by default). Unset: after that maximum (never, when the server sets no maximum).',
+  })
+  @IsOptional()
+  @IsRfc3339()
+  expiresAt?: string;
 }
 
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   name!: string;
   @ApiProperty({ description: 'The visible start of the key.', example: 'ck_3fJ9aQ2x' }) prefix!: string;
+  @ApiProperty({ enum: API_KEY_SCOPES, enumName: 'ApiKeyScope', description: SCOPE_DESCRIPTION }) scope!: ApiKeyScope;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

@@ -13,6 +13,8 @@ export const AUTHORIZE = 'collab:authorize';
  */
 export type AccessRequirement =
   | { kind: 'authenticated' }
+  /** A signed-in caller with an access token (an interactive session), never an API key: credential management. */
+  | { kind: 'session' }
   | { kind: 'platform-admin' }
   | { kind: 'policy'; object: AccessObject; action: AccessAction };
 
@@ -31,6 +33,15 @@ export const Authorize = (object: AccessObject, action: AccessAction) => secured
 
 /** Any signed-in caller (self-service routes such as /me). */
 export const Authenticated = () => secured({ kind: 'authenticated' });
+
+/**
+ * Credential management (API keys, sessions, logout-all, the password): the caller's own access
+ * token only. An API key is refused (403 `session-required`), whatever its scope, so that a leaked
+ * key can neither mint more keys nor lock its owner out; the OpenAPI document names the
+ * access-token scheme alone.
+ */
+export const InteractiveSession = () =>
+  applyDecorators(RequireAccess({ kind: 'session' }), ApiBearerAuth('accessToken'), ApiProblems(401, 403));
 
 /** Platform admins only (tenant management). */
 export const PlatformAdmin = () => secured({ kind: 'platform-admin' });

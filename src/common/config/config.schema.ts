@@ -116,6 +116,11 @@ export const ENV_SCHEMA = {
   EGRESS_TIMEOUT_MS: v(int(100, 600_000), '10000', 'Longest time a request to a configured URL may take, redirects and body included.'),
   ACCESS_TOKEN_TTL_SECONDS: v(int(30, 86_400), '900', 'Lifetime of an access token.'),
   REFRESH_TOKEN_TTL_DAYS: v(int(1, 365), '30', 'Lifetime of a refresh token (each use rotates it).'),
+  API_KEY_MAX_TTL_DAYS: v(
+    int(0, 3650),
+    '365',
+    'Longest lifetime of an API key: a key made without `expiresAt` expires after it, a later `expiresAt` is refused (400). `0`: no maximum (keys without `expiresAt` never expire).',
+  ),
   REGISTRATION_ENABLED: v(bool, 'true', 'Allow self-registration through `POST /api/v1/auth/register`.'),
   ADMIN_EMAIL: v(str({ pattern: /^[^\s@]+@[^\s@]+$/, hint: 'an e-mail address' }), 'admin@localhost', 'E-mail of the platform admin created on first start.'),
   ADMIN_USERNAME: v(str({ pattern: /^[A-Za-z0-9._-]{3,32}$/, hint: '3 to 32 letters, digits, dots, dashes or underscores' }), 'admin', 'Username of the platform admin created on first start.'),

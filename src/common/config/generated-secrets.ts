@@ -21,7 +21,7 @@ export function withGeneratedSecrets(config: AppConfig): AppConfig {
   if (existsSync(file)) {
     secrets = JSON.parse(readFileSync(file, 'utf8')) as SecretsFile;
   } else {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     secrets = { jwtSecret: randomBytes(48).toString('base64url'), encryptionKey: randomBytes(32).toString('base64') };
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
     chmodSync(file, 0o600);

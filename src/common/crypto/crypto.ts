@@ -122,7 +122,13 @@ function open(key: Buffer, payload: string, aad?: Buffer): string {
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 }
 
-/** Shows only the last four characters of a secret: `••••••••abcd`. */
+/** Below this length, a secret is masked whole: its last four characters would give too much of it away. */
+const MASK_MIN_REVEALING_LENGTH = 12;
+
+/**
+ * A secret for display: the last four characters of a long one (`••••••••abcd`), nothing of a
+ * short one (`••••••••`: a PIN, a short stream key). The mask has the same length either way.
+ */
 export function mask(secret: string): string {
-  return `••••••••${secret.slice(-4)}`;
+  return `••••••••${secret.length >= MASK_MIN_REVEALING_LENGTH ? secret.slice(-4) : ''}`;
 }

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makePrivateTree } from '../fs/private-files';
 import { extractTarball } from './tarball';
 
 /** Connections an application should open to the embedded database (see startServer). */
@@ -69,7 +70,9 @@ interface SocketLocation {
  *
  * pglite-socket does no authentication: whoever can connect reads and changes everything. A
  * loopback TCP port would let any local process in, so the socket sits in a directory only the
- * server's user may enter (0700), and the socket itself is 0600.
+ * server's user may enter (0700), and the socket itself is 0600. The data directory is private
+ * the same way (0700, files 0600, tightened at start when an earlier start left it open): PGlite
+ * creates its files 0666, so the process's umask (restrictFileModes) keeps the new ones private.
  *
  * PGlite runs one query at a time; pglite-socket multiplexes connections and
  * keeps a transaction's statements together, so a small pool works.
@@ -81,6 +84,7 @@ export class EmbeddedPostgres {
     private readonly socket: SocketLocation,
     readonly origin: EmbeddedOrigin,
     private readonly lockFile: string | undefined,
+    private readonly dataDir: string | undefined,
   ) {}
 
   /** The directory that holds the socket (the `host` of the connection string). */
@@ -108,12 +112,13 @@ export class EmbeddedPostgres {
     let pgDir: string | undefined;
     let socket: SocketLocation | undefined;
     if (options.dataDir) {
-      mkdirSync(options.dataDir, { recursive: true });
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
       pgDir = join(options.dataDir, 'pgdata');
       lockFile = join(options.dataDir, 'pgdata.lock');
       acquireLock(lockFile);
     }
     try {
+      if (options.dataDir) tightenDataDir(options.dataDir);
       const origin: EmbeddedOrigin = pgDir && existsSync(pgDir) ? 'existing' : options.snapshot ? 'snapshot' : 'initdb';
       if (pgDir && origin === 'initdb') {
         // initdb's WebAssembly instance stays in memory for the life of the PGlite that ran it
@@ -127,6 +132,9 @@ export class EmbeddedPostgres {
         loadDataDir: !pgDir && origin === 'snapshot' ? options.snapshot : undefined,
         startParams: START_PARAMS,
       });
+      // PGlite writes a few files (pg_internal.init) with modes of its own, whatever the umask: inside a
+      // 0700 directory nobody else reaches them, and they are made 0600 like the rest, here and at stop.
+      if (pgDir) makePrivateTree(pgDir);
       socket = privateSocketLocation(options.dataDir);
       const socketPath = join(socket.dir, SOCKET_FILE);
       // Left by a process that died without stopping; the lock says no live one serves it.
@@ -135,7 +143,7 @@ export class EmbeddedPostgres {
       await server.start();
       // The directory already keeps others out; the file's own mode is a second lock on the door.
       chmodSync(socketPath, 0o600);
-      return new EmbeddedPostgres(db, server, socket, origin, lockFile);
+      return new EmbeddedPostgres(db, server, socket, origin, lockFile, options.dataDir);
     } catch (err) {
       if (socket) removeSocket(socket);
       if (lockFile) rmSync(lockFile, { force: true });
@@ -143,7 +151,7 @@ export class EmbeddedPostgres {
     }
   }
 
-  /** Closes the socket server and PGlite, which flushes the data directory. */
+  /** Closes the socket server and PGlite, which flushes the data directory, and leaves the data directory private. */
   async stop(): Promise<void> {
     try {
       await this.server.stop();
@@ -151,6 +159,7 @@ export class EmbeddedPostgres {
       removeSocket(this.socket);
       try {
         if (!this.db.closed) await this.db.close();
+        if (this.dataDir) makePrivateTree(this.dataDir);
       } finally {
         if (this.lockFile) rmSync(this.lockFile, { force: true });
       }
@@ -206,14 +215,28 @@ async function restoreSnapshot(snapshot: Blob, pgDir: string): Promise<void> {
   const partial = `${pgDir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   await extractTarball(new Uint8Array(await snapshot.arrayBuffer()), partial);
+  makePrivateTree(partial); // whatever modes the archive holds
   renameSync(partial, pgDir);
+}
+
+/**
+ * A data directory left open to other users (by an earlier version, a restored backup or a copy) is
+ * made private at start, with a warning that says how much was open.
+ */
+function tightenDataDir(dataDir: string): void {
+  const tightened = makePrivateTree(dataDir);
+  if (tightened > 0) {
+    new Logger('Database').warn(
+      `${dataDir}: ${tightened} files and directories were open to other users; now only the server's user may use them (0700 / 0600)`,
+    );
+  }
 }
 
 /** One process per data directory: two PGlite instances on the same files would corrupt them. */
 function acquireLock(file: string): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       return;

@@ -56,6 +56,10 @@ export const ERROR_CODES = [
   /** A socket's access token or API key expired: the socket was dropped; reconnect with a fresh one. */
   'token-expired',
   'api-key-revoked',
+  /** Credential management (API keys, sessions, the password) with an API key: only an access token may. */
+  'session-required',
+  /** A read-only API key asked to change something. */
+  'insufficient-scope',
   'account-blocked',
   'account-disabled',
   'account-deleted',

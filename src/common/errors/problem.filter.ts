@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseOutage } from '../database/database-outage';
+import { loggablePath } from '../logging/loggable-path';
 import { PROBLEM_CONTENT_TYPE } from './problem.dto';
 import { toProblem } from './problem.mapper';
 
@@ -16,7 +17,7 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
   const { body, headers, unexpected, databaseUnreachable } = toProblem(error, path, String(request.id));
   if (databaseUnreachable) outage?.failed(error);
   if (unexpected) {
-    logger.error({ err: error, requestId: request.id, method: request.method, path }, 'unexpected error');
+    logger.error({ err: error, requestId: request.id, method: request.method, path: loggablePath(request) }, 'unexpected error');
   }
   if (reply.sent) return;
   if (body.status === 429 && reply.getHeader('retry-after') === undefined) {

@@ -3,15 +3,16 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponseOptions } from '@nestjs/swagger';
 import type { AccessAction, AccessObject } from '../auth/access-vocabulary';
-import { Authenticated, Authorize, PlatformAdmin } from '../auth/auth.decorators';
+import { Authenticated, Authorize, InteractiveSession, PlatformAdmin } from '../auth/auth.decorators';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 import { Public } from './public.decorator';
 
 /**
- * Who may call a route: anyone (`'public'`), any signed-in caller, platform admins, or whoever
+ * Who may call a route: anyone (`'public'`), any signed-in caller, a caller signed in with an
+ * access token (`'session'`: credential management, never API keys), platform admins, or whoever
  * the tenant's Casbin policies allow `[object, action]`.
  */
-export type EndpointAccess = 'public' | 'authenticated' | 'platform-admin' | readonly [AccessObject, AccessAction];
+export type EndpointAccess = 'public' | 'authenticated' | 'session' | 'platform-admin' | readonly [AccessObject, AccessAction];
 
 /** A success body: a class, `[Class]` for an array, or a class with a description. */
 export type EndpointBody = Type | [Type] | { type: Type | [Type]; description: string };
@@ -49,6 +50,7 @@ function response(body: EndpointBody, description: string): ApiResponseOptions {
 function accessDecorator(access: EndpointAccess): MethodDecorator {
   if (access === 'public') return Public();
   if (access === 'authenticated') return Authenticated();
+  if (access === 'session') return InteractiveSession();
   if (access === 'platform-admin') return PlatformAdmin();
   return Authorize(access[0], access[1]);
 }

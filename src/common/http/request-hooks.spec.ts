@@ -69,9 +69,9 @@ describe('request hooks', () => {
     await app.inject({ url: '/health/live' });
     await app.inject({ url: '/nowhere' });
     expect(lines).toEqual([
-      expect.objectContaining({ level: 30, msg: 'request completed', method: 'GET', url: '/context?x=1', statusCode: 200, requestId: ok.json().context.requestId, userAgent: 'probe/1' }),
-      expect.objectContaining({ level: 50, url: '/fails', statusCode: 503 }),
-      expect.objectContaining({ level: 40, url: '/nowhere', statusCode: 404 }),
+      expect.objectContaining({ level: 30, msg: 'request completed', method: 'GET', path: '/context', statusCode: 200, requestId: ok.json().context.requestId, userAgent: 'probe/1' }),
+      expect.objectContaining({ level: 50, path: '/fails', statusCode: 503 }),
+      expect.objectContaining({ level: 40, path: '/nowhere', statusCode: 404 }),
     ]);
     expect(lines[0].responseTime).toEqual(expect.any(Number));
   });

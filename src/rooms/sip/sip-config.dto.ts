@@ -3,7 +3,7 @@ import { IsBoolean, IsString, Matches } from 'class-validator';
 
 export class RoomSipConfigDto {
   @ApiProperty({ example: '4930123456' }) dialInNumberId!: string;
-  @ApiProperty({ description: 'In full for moderators and the owner, masked (`••••••••1234`) for other members.' }) pin!: string;
+  @ApiProperty({ description: 'In full for moderators and the owner, masked whole (`••••••••`) for other members.' }) pin!: string;
   lobby!: boolean;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
