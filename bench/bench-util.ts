@@ -90,6 +90,10 @@ export function appEnv(dataDir: string, databaseUrl?: string, extra: Record<stri
     ENCRYPTION_KEY,
     ADMIN_PASSWORD,
     RATE_LIMIT_MAX: '10000000',
+    // One client address opens every socket: the limits stay checked at every handshake, but never bite.
+    SOCKET_HANDSHAKE_RATE_LIMIT_MAX: '100000',
+    SOCKET_MAX_PER_IP: '100000',
+    SOCKET_MAX_PER_USER: '10000',
     LOG_LEVEL: 'warn',
     DATABASE_POOL_SIZE: '10',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

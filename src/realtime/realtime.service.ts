@@ -56,7 +56,7 @@ export class RealtimeService implements BeforeApplicationShutdown {
   ) {
     const { env } = config;
     this.limits = new HandshakeLimits(
-      { trustProxy: env.TRUST_PROXY, handshakesPerMinute: env.SOCKET_HANDSHAKE_RATE_LIMIT_MAX, maxPerUser: env.SOCKET_MAX_PER_USER, maxPerAddress: env.SOCKET_MAX_PER_IP },
+      { trustProxy: env.TRUST_PROXY, handshakesPerMinute: env.SOCKET_HANDSHAKE_RATE_LIMIT_MAX, maxPerUser: env.SOCKET_MAX_PER_USER, maxPerAddress: env.SOCKET_MAX_PER_IP, clustered: Boolean(env.REDIS_URL) },
       throttlerStorage,
       this.logger,
     );
@@ -89,8 +89,8 @@ export class RealtimeService implements BeforeApplicationShutdown {
 
   /**
    * Prepares a namespace once. Each handshake (a reconnection too) goes through the handshake rate
-   * and the sockets of its client address, authentication (the same AuthenticatorService as HTTP),
-   * the sockets of its user and, for a recovered socket, the gateway's check of the channels it had.
+   * of its client address, authentication (the same AuthenticatorService as HTTP), the sockets of
+   * its client address and of its user and, for a recovered socket, the gateway's check of the channels it had.
    * At connect the socket joins the `user:<id>`, `tenant:<id>`, `session:<id>`, `api-key:<id>` and
    * `address:<ip>` channels that the disconnect methods and the caps address, and is dropped when
    * its credential expires.
@@ -101,7 +101,8 @@ export class RealtimeService implements BeforeApplicationShutdown {
     this.namespaces.set(namespace.name, namespace);
     if (this.namespaces.size === 1) this.watchNodes(namespace);
     this.recovery.install(namespace);
-    namespace.use(this.limits.beforeAuthentication(namespace));
+    this.limits.install(namespace);
+    namespace.use(this.limits.beforeAuthentication());
     namespace.use(socketAuthMiddleware(this.authenticator, this.logger, this.outage));
     namespace.use(this.limits.afterAuthentication(namespace));
     namespace.use(this.recovery.middleware());

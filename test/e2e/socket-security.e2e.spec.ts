@@ -216,8 +216,8 @@ withRedis('socket security across nodes (REDIS_URL)', () => {
 
   beforeAll(async () => {
     const prefix = `test-sec-${process.pid}-${Date.now()}:`;
-    a = await startTestApp({ REDIS_KEY_PREFIX: prefix });
-    b = await startServer(testConfig({ DATABASE_URL: a.database.url, REDIS_KEY_PREFIX: prefix }));
+    a = await startTestApp({ REDIS_KEY_PREFIX: prefix, SOCKET_MAX_PER_USER: 2 });
+    b = await startServer(testConfig({ DATABASE_URL: a.database.url, REDIS_KEY_PREFIX: prefix, SOCKET_MAX_PER_USER: 2 }));
   });
   afterAll(async () => {
     await b?.close();
@@ -242,5 +242,13 @@ withRedis('socket security across nodes (REDIS_URL)', () => {
     expect(deny.status).toBe(201);
     expect(await revoked).toEqual({ roomId: room.id, reason: 'access-revoked' });
     expect(await send(otherOnB, 'typing', { roomId: room.id })).toMatchObject({ ok: false, error: { code: 'room-not-joined' } });
+  });
+
+  it('counts a user\'s sockets over both nodes: one on A and one on B, and a third is refused on either', async () => {
+    const user = await newUser(a);
+    await connect(a.url, user.accessToken);
+    await connect(b.url, user.accessToken);
+    expect((await refusal(a.url, user.accessToken)).data).toMatchObject({ status: 429, code: 'too-many-sockets' });
+    expect((await refusal(b.url, user.accessToken)).data).toMatchObject({ status: 429, code: 'too-many-sockets' });
   });
 });
